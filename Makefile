@@ -1,0 +1,98 @@
+# vfiofs — see README. `make` builds build/vfiofs; `make check` runs every
+# test (unit, unit under ASan+UBSan, and the VM test bed on both guest
+# kernels, with the plain and the sanitized daemon); `make demo` boots the VM
+# and shows a session.
+
+CC      ?= gcc
+VERSION := 0.1.0
+BUILD   := build
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CSTD    := -std=gnu11 -D_GNU_SOURCE -DVFIOFS_VERSION=\"$(VERSION)\"
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS   := $(shell pkg-config --libs fuse3 2>/dev/null)
+BASE_CFLAGS := $(CSTD) $(WARN) -I. $(FUSE_CFLAGS) -MMD -MP
+CFLAGS  ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIBS    := $(FUSE_LIBS) -linotifytools -lpthread
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+FS_SRC   := $(sort $(wildcard fs/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+# Two flavours: plain (build/) and sanitized (build/asan/).
+define flavour
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASE_CFLAGS) $$(CFLAGS) $(2) -c $$< -o $$@
+
+$(1)/vfiofs: $$(patsubst %.c,$(1)/obj/%.o,$$(CORE_SRC) $$(FS_SRC))
+	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ $$(LIBS)
+
+$(1)/tests/%: $(1)/obj/tests/unit/%.o $$(patsubst %.c,$(1)/obj/%.o,$$(CORE_SRC))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ -lcmocka $$(LIBS)
+
+$(1)-unit: $$(patsubst tests/unit/%.c,$(1)/tests/%,$$(UNIT_SRC))
+endef
+
+$(eval $(call flavour,$(BUILD),))
+$(eval $(call flavour,$(BUILD)/asan,$(SAN)))
+
+.PHONY: all asan unit unit-asan check vm-check demo vm-shell deps kernels \
+	bench format lint clean install
+
+all: $(BUILD)/vfiofs
+asan: $(BUILD)/asan/vfiofs
+
+unit: $(BUILD)-unit
+	@tests/unit/run.sh $(BUILD)/tests
+
+unit-asan: $(BUILD)/asan-unit
+	@tests/unit/run.sh $(BUILD)/asan/tests
+
+deps:
+	@tests/vm/deps.sh
+
+kernels: deps
+	@tests/vm/kernels.sh
+
+# The VM test bed: both guest kernels, the plain and the sanitized daemon.
+vm-check: $(BUILD)/vfiofs $(BUILD)/asan/vfiofs kernels
+	@tests/vm/check.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory unit unit-asan
+	@$(MAKE) --no-print-directory vm-check
+
+demo: deps
+	@$(MAKE) --no-print-directory all kernels
+	@tests/vm/run.sh --kernel 6.12 --mode demo
+
+vm-shell: deps
+	@$(MAKE) --no-print-directory all kernels
+	@tests/vm/run.sh --kernel 6.12 --mode shell
+
+bench: deps
+	@$(MAKE) --no-print-directory all kernels
+	@tests/vm/run.sh --kernel 6.12 --mode bench
+
+format:
+	clang-format -i core/*.[ch] fs/*.[ch] tests/unit/*.[ch]
+
+lint:
+	clang-format --dry-run --Werror core/*.[ch] fs/*.[ch] tests/unit/*.[ch]
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr -D_GNU_SOURCE -I. $(CORE_SRC) $(FS_SRC)
+
+PREFIX ?= /usr/local
+install: $(BUILD)/vfiofs
+	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(PREFIX)/bin/vfiofs
+	install -D -m 0755 mount-helpers/mount.vfiofs $(DESTDIR)/sbin/mount.vfiofs
+	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(PREFIX)/sbin/vfio-bind
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

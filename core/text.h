@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsing of the values users write into text files and of register names. */
+#ifndef VFIOFS_CORE_TEXT_H
+#define VFIOFS_CORE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parse a decimal or 0x-hex unsigned number from buf[0..len), allowing one
+ * trailing newline and nothing else. -EINVAL on anything else (empty,
+ * garbage, sign, overflow).
+ */
+int text_parse_u64(const char *buf, size_t len, uint64_t *out);
+
+/*
+ * Parse a register file name "OFF" or "OFF:W" (OFF decimal or 0x-hex, W one
+ * of 8, 16, 32, 64 bits; default 32). Returns 0 with *off and *width (bytes)
+ * set; -EINVAL for a bad name or an offset not aligned to the width.
+ */
+int text_parse_regname(const char *name, uint64_t *off, unsigned int *width);
+
+/* Format a register value: "0x%0*llx\n" with 2*width digits. */
+int text_format_reg(char *buf, size_t size, uint64_t val, unsigned int width);
+
+#endif

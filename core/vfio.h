@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VFIO layer of vfiofs: container, groups, devices, regions and device
+ * access. No FUSE here. Every function returns 0 (or a count) on success and
+ * a negative errno on failure.
+ */
+#ifndef VFIOFS_CORE_VFIO_H
+#define VFIOFS_CORE_VFIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vfio.h>
+
+#define VFIO_BDF_LEN 16 /* "0000:00:03.0" + NUL, rounded */
+#define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
+
+struct vfio_opts {
+	bool noiommu; /* -o noiommu: /dev/vfio/noiommu-N, VFIO_NOIOMMU_IOMMU */
+	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
+	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
+	unsigned int wait_ms; /* how long to wait for /dev/vfio/N (default 2000) */
+};
+
+struct vfio_group {
+	int id;
+	int fd;
+	unsigned int refs;
+	struct vfio_group *next;
+};
+
+struct vfio_container {
+	int fd;
+	bool noiommu;
+	bool iommu_set; /* VFIO_SET_IOMMU done (after the first group) */
+	struct vfio_opts opts;
+	struct vfio_group *groups;
+};
+
+/* One mmap-able window of a region (the whole region or a sparse area). */
+struct vfio_area {
+	uint64_t offset; /* within the region */
+	uint64_t size;
+	void *map; /* NULL if not mapped */
+};
+
+struct vfio_region_counters {
+	uint64_t mmap_reads, mmap_writes;
+	uint64_t fallback_reads, fallback_writes;
+	uint64_t faults;
+};
+
+struct vfio_region {
+	char name[8]; /* "bar0".."bar5", "rom", "config"; "" if not shown */
+	unsigned int index; /* VFIO_PCI_*_REGION_INDEX */
+	uint32_t flags; /* VFIO_REGION_INFO_FLAG_* */
+	uint64_t size; /* 0: not implemented */
+	uint64_t offset; /* offset of the region in the device fd */
+	bool is_io; /* I/O-port BAR (from config space) */
+	bool is_64; /* 64-bit memory BAR (its upper half is not a BAR) */
+	unsigned int nr_areas;
+	struct vfio_area areas[VFIO_MAX_AREAS];
+	struct vfio_region_counters cnt;
+};
+
+struct vfio_device {
+	char bdf[VFIO_BDF_LEN];
+	int fd;
+	struct vfio_container *container;
+	struct vfio_group *group;
+	uint32_t flags; /* VFIO_DEVICE_FLAGS_* */
+	unsigned int num_regions;
+	unsigned int num_irqs;
+	struct vfio_region regions[VFIO_PCI_NUM_REGIONS];
+	uint64_t config_reads, config_writes; /* accesses, not calls */
+	uint64_t resets;
+	bool released; /* fd closed after the kernel asked for it back */
+};
+
+/* ---- container and groups (core/container.c) ---- */
+
+/*
+ * Open /dev/vfio/vfio and check the API version and the IOMMU type
+ * (type1 v2, or no-IOMMU when opts->noiommu). -ENOENT when VFIO is not
+ * loaded.
+ */
+int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o);
+void vfio_container_close(struct vfio_container *c);
+
+/*
+ * Find or open the group with this id, wait (bounded by opts.wait_ms) for its
+ * node to appear, check it is viable (-EPERM otherwise, with a log line
+ * naming the devices that hold it), and add it to the container (the IOMMU
+ * type is set with the first group).
+ */
+int vfio_group_get(struct vfio_container *c, int group_id,
+		   struct vfio_group **out);
+void vfio_group_put(struct vfio_container *c, struct vfio_group *g);
+
+/* "type1" or "noiommu": the mode string of the group file. */
+const char *vfio_container_mode(const struct vfio_container *c);
+
+/* ---- devices (core/device.c) ---- */
+
+/*
+ * Open the device at PCI address bdf: group via sysfs, device fd, region
+ * info (with sparse mmap areas), BARs mapped unless nommap, then enabled.
+ * Allocates *out.
+ */
+int vfio_device_open(struct vfio_container *c, const char *bdf,
+		     struct vfio_device **out);
+/* Unmap and close everything; frees d. Safe after vfio_device_release. */
+void vfio_device_close(struct vfio_device *d);
+/* Close the fds at once (the kernel asked for the device back). */
+void vfio_device_release(struct vfio_device *d);
+
+/* Memory space and bus master on, INTx disabled (config command register). */
+int vfio_device_enable(struct vfio_device *d);
+/* VFIO_DEVICE_RESET then enable again; -ENOTSUP without a reset. */
+int vfio_device_reset(struct vfio_device *d);
+
+/* The region shown as name ("bar0", "config", ...), or NULL. */
+struct vfio_region *vfio_device_region(struct vfio_device *d,
+				       const char *name);
+
+/* ---- access (core/access.c) ---- */
+
+/*
+ * Read or write len bytes at off of a region, by the contract's width rules:
+ * 1/2/4/8 bytes aligned is one access of that width; anything else is split
+ * into naturally aligned accesses no wider than bulk_width (config: 4).
+ * Returns the bytes done: 0 for a read at or past the end, short when the
+ * request crosses the end; -ENOSPC for a write at or past the end; -EIO when
+ * the device did not complete the first access (later failures give a short
+ * count).
+ */
+ssize_t vfio_region_read(struct vfio_device *d, struct vfio_region *r,
+			 uint64_t off, void *buf, size_t len);
+ssize_t vfio_region_write(struct vfio_device *d, struct vfio_region *r,
+			  uint64_t off, const void *buf, size_t len);
+
+/* Exactly one access of width w (1, 2, 4, 8) at off (aligned): regs/. */
+int vfio_reg_read(struct vfio_device *d, struct vfio_region *r, uint64_t off,
+		  unsigned int w, uint64_t *val);
+int vfio_reg_write(struct vfio_device *d, struct vfio_region *r,
+		   uint64_t off, unsigned int w, uint64_t val);
+
+/*
+ * Width of the next access for a request of len bytes at off:
+ * the whole request when it is 1/2/4/8 bytes and aligned (first == true),
+ * else the largest naturally aligned power of two <= bulk and <= len.
+ */
+unsigned int vfio_access_width(uint64_t off, size_t len, unsigned int bulk,
+			       bool first);
+
+/* Install the SIGBUS/SIGSEGV handler that turns mapped faults into retries. */
+int vfio_fault_init(void);
+
+/* ---- text views (core/report.c) ---- */
+
+/* "counters" file: one "name value" line each. Returns length or -errno. */
+int vfio_format_counters(const struct vfio_device *d, char *buf, size_t size);
+/* "regions" file: one line per VFIO region. */
+int vfio_format_regions(const struct vfio_device *d, char *buf, size_t size);
+
+#endif
