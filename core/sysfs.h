@@ -26,8 +26,9 @@ int sysfs_driver(const char *bdf, char *buf, size_t size);
 
 /*
  * Devices of an IOMMU group that keep it from being viable: those bound to
- * a driver other than vfio-pci or pcieport (bridges are fine). Writes a
- * space-separated list into buf; returns the count.
+ * a driver other than vfio-pci, pcieport or pci-stub (bridges are fine;
+ * unbound devices too). Writes a space-separated list of "BDF(driver)" into
+ * buf (truncated to fit); returns the count or -errno.
  */
 int sysfs_group_culprits(int group, char *buf, size_t size);
 

@@ -20,7 +20,7 @@ struct vfio_opts {
 	bool noiommu; /* -o noiommu: /dev/vfio/noiommu-N, VFIO_NOIOMMU_IOMMU */
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
-	unsigned int wait_ms; /* how long to wait for /dev/vfio/N (default 2000) */
+	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
 };
 
 struct vfio_group {
@@ -112,7 +112,12 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		     struct vfio_device **out);
 /* Unmap and close everything; frees d. Safe after vfio_device_release. */
 void vfio_device_close(struct vfio_device *d);
-/* Close the fds at once (the kernel asked for the device back). */
+/*
+ * Close the fds at once (the kernel asked for the device back): maps, device
+ * fd and the device's group reference (an open group keeps host drivers off
+ * the device). Accesses then fail with -ENODEV. The caller keeps other
+ * threads out of d meanwhile.
+ */
 void vfio_device_release(struct vfio_device *d);
 
 /* Memory space and bus master on, INTx disabled (config command register). */
@@ -121,8 +126,7 @@ int vfio_device_enable(struct vfio_device *d);
 int vfio_device_reset(struct vfio_device *d);
 
 /* The region shown as name ("bar0", "config", ...), or NULL. */
-struct vfio_region *vfio_device_region(struct vfio_device *d,
-				       const char *name);
+struct vfio_region *vfio_device_region(struct vfio_device *d, const char *name);
 
 /* ---- access (core/access.c) ---- */
 
@@ -133,18 +137,25 @@ struct vfio_region *vfio_device_region(struct vfio_device *d,
  * Returns the bytes done: 0 for a read at or past the end, short when the
  * request crosses the end; -ENOSPC for a write at or past the end; -EIO when
  * the device did not complete the first access (later failures give a short
- * count).
+ * count). Also: -EPERM for a write to a region without the WRITE flag (rom)
+ * or a read of one without READ, -EINVAL for an empty region, -ENODEV once
+ * the device is released.
  */
 ssize_t vfio_region_read(struct vfio_device *d, struct vfio_region *r,
 			 uint64_t off, void *buf, size_t len);
 ssize_t vfio_region_write(struct vfio_device *d, struct vfio_region *r,
 			  uint64_t off, const void *buf, size_t len);
 
-/* Exactly one access of width w (1, 2, 4, 8) at off (aligned): regs/. */
+/*
+ * Exactly one access of width w (1, 2, 4, 8) at off (aligned): regs/.
+ * -EINVAL for another width, a misaligned off, a register not wholly inside
+ * the region, or w == 8 on config (config accesses are at most 4 bytes).
+ * Registers are little-endian; *val / val is the host value.
+ */
 int vfio_reg_read(struct vfio_device *d, struct vfio_region *r, uint64_t off,
 		  unsigned int w, uint64_t *val);
-int vfio_reg_write(struct vfio_device *d, struct vfio_region *r,
-		   uint64_t off, unsigned int w, uint64_t val);
+int vfio_reg_write(struct vfio_device *d, struct vfio_region *r, uint64_t off,
+		   unsigned int w, uint64_t val);
 
 /*
  * Width of the next access for a request of len bytes at off:

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/* The VFIO container and its groups: one container shared by every group. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/sys.h"
+#include "core/sysfs.h"
+#include "core/vfio.h"
+
+#define GROUP_WAIT_STEP_MS 10
+
+static unsigned long iommu_type(const struct vfio_container *c)
+{
+	return c->noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU;
+}
+
+int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
+{
+	char path[PATH_MAX];
+	int fd, ret, err;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (o)
+		c->opts = *o;
+	if (!c->opts.bulk_width)
+		c->opts.bulk_width = 4;
+	if (!c->opts.wait_ms)
+		c->opts.wait_ms = 2000;
+	switch (c->opts.bulk_width) {
+	case 1:
+	case 2:
+	case 4:
+	case 8:
+		break;
+	default:
+		log_err("bulk_width=%u: must be 1, 2, 4 or 8",
+			c->opts.bulk_width);
+		return -EINVAL;
+	}
+	c->noiommu = c->opts.noiommu;
+
+	snprintf(path, sizeof(path), "%s/vfio/vfio", sys->dev_root);
+	fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT)
+			log_err("%s not found: VFIO is not loaded "
+				"(load it with `modprobe vfio-pci`)",
+				path);
+		else
+			log_err("%s: %s", path, strerror(-err));
+		return err;
+	}
+	ret = sys->ioctl(fd, VFIO_GET_API_VERSION, NULL);
+	if (ret != VFIO_API_VERSION) {
+		log_err("%s: unknown VFIO API version %d", path, ret);
+		sys->close(fd);
+		return -EINVAL;
+	}
+	ret = sys->ioctl(fd, VFIO_CHECK_EXTENSION,
+			 (void *)(uintptr_t)iommu_type(c));
+	if (ret <= 0) {
+		if (c->noiommu)
+			log_err("no-IOMMU mode is not available: it needs "
+				"CONFIG_VFIO_NOIOMMU and `modprobe vfio "
+				"enable_unsafe_noiommu_mode=1`");
+		else
+			log_err("the VFIO type1 v2 IOMMU is not available "
+				"(no IOMMU enabled? try intel_iommu=on, or "
+				"`modprobe vfio_iommu_type1`)");
+		sys->close(fd);
+		return -ENOTSUP;
+	}
+	c->fd = fd;
+	return 0;
+}
+
+void vfio_container_close(struct vfio_container *c)
+{
+	while (c->groups) {
+		struct vfio_group *g = c->groups;
+
+		c->groups = g->next;
+		sys->close(g->fd);
+		free(g);
+	}
+	c->iommu_set = false;
+	if (c->fd >= 0)
+		sys->close(c->fd);
+	c->fd = -1;
+}
+
+const char *vfio_container_mode(const struct vfio_container *c)
+{
+	return c->noiommu ? "noiommu" : "type1";
+}
+
+/* Open the group node, waiting for udev/devtmpfs to create it. */
+static int group_node_open(struct vfio_container *c, int id)
+{
+	unsigned int waited = 0;
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/vfio/%s%d", sys->dev_root,
+		 c->noiommu ? "noiommu-" : "", id);
+	for (;;) {
+		fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOENT || waited >= c->opts.wait_ms)
+			break;
+		sys->sleep_ms(GROUP_WAIT_STEP_MS);
+		waited += GROUP_WAIT_STEP_MS;
+	}
+	fd = -errno;
+	if (fd == -EBUSY)
+		log_err("%s: group already in use by another process", path);
+	else
+		log_err("%s: %s", path, strerror(-fd));
+	return fd;
+}
+
+int vfio_group_get(struct vfio_container *c, int group_id,
+		   struct vfio_group **out)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	struct vfio_group *g;
+	char culprits[512];
+	int fd, err;
+
+	for (g = c->groups; g; g = g->next) {
+		if (g->id == group_id) {
+			g->refs++;
+			*out = g;
+			return 0;
+		}
+	}
+	fd = group_node_open(c, group_id);
+	if (fd < 0)
+		return fd;
+	if (sys->ioctl(fd, VFIO_GROUP_GET_STATUS, &st) < 0) {
+		err = -errno;
+		log_err("group %d: status: %s", group_id, strerror(-err));
+		goto fail;
+	}
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		int n = sysfs_group_culprits(group_id, culprits,
+					     sizeof(culprits));
+
+		log_err("IOMMU group %d is not viable: %s%s; bind every "
+			"device of the group to vfio-pci",
+			group_id,
+			n > 0 ? "held by " :
+				"a member is bound to a "
+				"host driver",
+			n > 0 ? culprits : "");
+		err = -EPERM;
+		goto fail;
+	}
+	if (sys->ioctl(fd, VFIO_GROUP_SET_CONTAINER, &c->fd) < 0) {
+		err = -errno;
+		log_err("group %d: set container: %s", group_id,
+			strerror(-err));
+		goto fail;
+	}
+	/* The IOMMU type can only be set once a group is attached. */
+	if (!c->iommu_set) {
+		if (sys->ioctl(c->fd, VFIO_SET_IOMMU,
+			       (void *)(uintptr_t)iommu_type(c)) < 0) {
+			err = -errno;
+			log_err("group %d: set IOMMU %s: %s", group_id,
+				vfio_container_mode(c), strerror(-err));
+			goto fail;
+		}
+		c->iommu_set = true;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	g->id = group_id;
+	g->fd = fd;
+	g->refs = 1;
+	g->next = c->groups;
+	c->groups = g;
+	*out = g;
+	return 0;
+fail:
+	sys->close(fd); /* also takes the group out of the container */
+	return err;
+}
+
+void vfio_group_put(struct vfio_container *c, struct vfio_group *g)
+{
+	struct vfio_group **pp;
+
+	if (!g || --g->refs)
+		return;
+	for (pp = &c->groups; *pp; pp = &(*pp)->next) {
+		if (*pp == g) {
+			*pp = g->next;
+			break;
+		}
+	}
+	sys->close(g->fd);
+	free(g);
+	/* The kernel drops the IOMMU with the container's last group. */
+	if (!c->groups)
+		c->iommu_set = false;
+}

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: MIT
+/* VFIO devices: open, regions and their mmap-able areas, enable, reset. */
+#include <endian.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/log.h"
+#include "core/sys.h"
+#include "core/sysfs.h"
+#include "core/vfio.h"
+
+#define PCI_CFG_COMMAND 0x04
+#define PCI_CFG_BAR0 0x10
+#define CMD_MEMORY 0x2 /* PCI_COMMAND_MEMORY */
+#define CMD_MASTER 0x4 /* PCI_COMMAND_MASTER */
+#define CMD_INTX_DISABLE 0x400 /* PCI_COMMAND_INTX_DISABLE */
+
+#define REGION_INFO_TRIES 4
+#define CAP_CHAIN_MAX 32
+
+static const char *region_name(unsigned int index)
+{
+	static const char *const names[VFIO_PCI_NUM_REGIONS] = {
+		[VFIO_PCI_BAR0_REGION_INDEX] = "bar0",
+		[VFIO_PCI_BAR1_REGION_INDEX] = "bar1",
+		[VFIO_PCI_BAR2_REGION_INDEX] = "bar2",
+		[VFIO_PCI_BAR3_REGION_INDEX] = "bar3",
+		[VFIO_PCI_BAR4_REGION_INDEX] = "bar4",
+		[VFIO_PCI_BAR5_REGION_INDEX] = "bar5",
+		[VFIO_PCI_ROM_REGION_INDEX] = "rom",
+		[VFIO_PCI_CONFIG_REGION_INDEX] = "config",
+	};
+
+	return index < VFIO_PCI_NUM_REGIONS && names[index] ? names[index] : "";
+}
+
+/* Keep the sparse areas that lie inside the region. */
+static void parse_sparse(struct vfio_region *r,
+			 const struct vfio_region_info_cap_sparse_mmap *sp)
+{
+	__u32 i;
+
+	for (i = 0; i < sp->nr_areas; i++) {
+		const struct vfio_region_sparse_mmap_area *a = &sp->areas[i];
+
+		if (!a->size || a->offset >= r->size ||
+		    a->size > r->size - a->offset)
+			continue;
+		if (r->nr_areas == VFIO_MAX_AREAS) {
+			log_warn("region %u: more than %d mmap areas, rest "
+				 "served by pread/pwrite",
+				 r->index, VFIO_MAX_AREAS);
+			break;
+		}
+		r->areas[r->nr_areas].offset = a->offset;
+		r->areas[r->nr_areas].size = a->size;
+		r->nr_areas++;
+	}
+}
+
+/* Walk the capability chain; returns true if a sparse-mmap cap was seen. */
+static bool parse_caps(struct vfio_region *r,
+		       const struct vfio_region_info *info)
+{
+	const char *base = (const char *)info;
+	__u32 off = info->cap_offset;
+	bool sparse = false;
+	int hops = 0;
+
+	while (off && hops++ < CAP_CHAIN_MAX) {
+		const struct vfio_info_cap_header *h;
+
+		if (off < sizeof(*info) || off > info->argsz ||
+		    info->argsz - off < sizeof(*h))
+			break; /* malformed: ignore the rest */
+		h = (const void *)(base + off);
+		/* Only the first sparse cap counts (a looping chain ends). */
+		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP && !sparse) {
+			const struct vfio_region_info_cap_sparse_mmap *sp =
+				(const void *)h;
+
+			if (info->argsz - off < sizeof(*sp) ||
+			    (info->argsz - off - sizeof(*sp)) /
+					    sizeof(sp->areas[0]) <
+				    sp->nr_areas)
+				break;
+			sparse = true;
+			parse_sparse(r, sp);
+		}
+		off = h->next;
+	}
+	return sparse;
+}
+
+static int region_info(struct vfio_device *d, struct vfio_region *r)
+{
+	struct vfio_region_info *info;
+	size_t argsz = sizeof(*info);
+	int tries, err = 0;
+
+	info = calloc(1, argsz);
+	if (!info)
+		return -ENOMEM;
+	/* The kernel says in argsz how much room the capabilities need. */
+	for (tries = 0; tries < REGION_INFO_TRIES; tries++) {
+		info->argsz = (__u32)argsz;
+		info->index = r->index;
+		if (sys->ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0) {
+			err = -errno;
+			break;
+		}
+		if (info->argsz <= argsz)
+			break;
+		argsz = info->argsz;
+		free(info);
+		info = calloc(1, argsz);
+		if (!info)
+			return -ENOMEM;
+	}
+	if (!err && info->argsz > argsz)
+		err = -EIO;
+	if (err) {
+		free(info);
+		return err;
+	}
+	r->flags = info->flags;
+	r->size = info->size;
+	r->offset = info->offset;
+	r->nr_areas = 0;
+	if (r->size &&
+	    !((info->flags & VFIO_REGION_INFO_FLAG_CAPS) &&
+	      parse_caps(r, info)) &&
+	    (info->flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+		r->areas[0].offset = 0;
+		r->areas[0].size = r->size;
+		r->nr_areas = 1;
+	}
+	free(info);
+	return 0;
+}
+
+static int cfg_read(struct vfio_device *d, uint64_t off, void *buf, size_t len)
+{
+	const struct vfio_region *cfg =
+		&d->regions[VFIO_PCI_CONFIG_REGION_INDEX];
+	ssize_t n = sys->pread(d->fd, buf, len, (off_t)(cfg->offset + off));
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int cfg_write(struct vfio_device *d, uint64_t off, const void *buf,
+		     size_t len)
+{
+	const struct vfio_region *cfg =
+		&d->regions[VFIO_PCI_CONFIG_REGION_INDEX];
+	ssize_t n = sys->pwrite(d->fd, buf, len, (off_t)(cfg->offset + off));
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* I/O or 64-bit: from the BAR registers (vfio-pci virtualises them). */
+static void bar_kind(struct vfio_device *d, struct vfio_region *r)
+{
+	uint32_t bar;
+
+	if (r->index > VFIO_PCI_BAR5_REGION_INDEX || !r->size)
+		return;
+	if (cfg_read(d, PCI_CFG_BAR0 + 4 * r->index, &bar, sizeof(bar)) < 0) {
+		log_debug("%s %s: cannot read the BAR register", d->bdf,
+			  r->name);
+		return;
+	}
+	bar = le32toh(bar);
+	r->is_io = bar & 1;
+	r->is_64 = !r->is_io && ((bar >> 1) & 3) == 2;
+}
+
+static void region_map(struct vfio_device *d, struct vfio_region *r)
+{
+	int prot = 0;
+	unsigned int i;
+
+	if (r->flags & VFIO_REGION_INFO_FLAG_READ)
+		prot |= PROT_READ;
+	if (r->flags & VFIO_REGION_INFO_FLAG_WRITE)
+		prot |= PROT_WRITE;
+	for (i = 0; i < r->nr_areas; i++) {
+		struct vfio_area *a = &r->areas[i];
+		void *p = sys->mmap(NULL, a->size, prot, MAP_SHARED, d->fd,
+				    (off_t)(r->offset + a->offset));
+
+		if (p == MAP_FAILED) {
+			/* Not fatal: that range is served by pread/pwrite. */
+			log_debug("%s %s: mmap 0x%llx+0x%llx: %s", d->bdf,
+				  r->name, (unsigned long long)a->offset,
+				  (unsigned long long)a->size, strerror(errno));
+			a->map = NULL;
+			continue;
+		}
+		a->map = p;
+	}
+}
+
+static void unmap_all(struct vfio_device *d)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
+		struct vfio_region *r = &d->regions[i];
+
+		for (j = 0; j < r->nr_areas; j++) {
+			if (r->areas[j].map)
+				sys->munmap(r->areas[j].map, r->areas[j].size);
+			r->areas[j].map = NULL;
+		}
+	}
+}
+
+int vfio_device_open(struct vfio_container *c, const char *bdf,
+		     struct vfio_device **out)
+{
+	struct vfio_device_info di = { .argsz = sizeof(di) };
+	struct vfio_device *d;
+	int gid, err;
+	unsigned int i;
+
+	*out = NULL;
+	if (!sysfs_is_bdf(bdf))
+		return -EINVAL;
+	gid = sysfs_iommu_group(bdf);
+	if (gid < 0) {
+		log_err("%s: no IOMMU group: %s", bdf, strerror(-gid));
+		return gid;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	strcpy(d->bdf, bdf);
+	d->fd = -1;
+	d->container = c;
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
+		d->regions[i].index = i;
+	err = vfio_group_get(c, gid, &d->group);
+	if (err)
+		goto fail;
+	d->fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+	if (d->fd < 0) {
+		err = -errno;
+		d->fd = -1;
+		log_err("%s: get device fd: %s", bdf, strerror(-err));
+		goto fail;
+	}
+	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di) < 0) {
+		err = -errno;
+		log_err("%s: device info: %s", bdf, strerror(-err));
+		goto fail;
+	}
+	d->flags = di.flags;
+	d->num_regions = di.num_regions;
+	d->num_irqs = di.num_irqs;
+	if (!(di.flags & VFIO_DEVICE_FLAGS_PCI))
+		log_warn("%s: not a PCI device to VFIO", bdf);
+
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < di.num_regions; i++) {
+		struct vfio_region *r = &d->regions[i];
+
+		if (i == VFIO_PCI_VGA_REGION_INDEX)
+			continue;
+		err = region_info(d, r);
+		if (err) {
+			log_err("%s: region %u info: %s", bdf, i,
+				strerror(-err));
+			goto fail;
+		}
+		if (r->size)
+			strcpy(r->name, region_name(i));
+	}
+	for (i = 0; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
+		bar_kind(d, &d->regions[i]);
+		/* The ROM is never mapped: it needs its enable bit set. */
+		if (!c->opts.nommap && d->regions[i].size)
+			region_map(d, &d->regions[i]);
+	}
+	err = vfio_device_enable(d);
+	if (err) {
+		log_err("%s: enable: %s", bdf, strerror(-err));
+		goto fail;
+	}
+	*out = d;
+	return 0;
+fail:
+	vfio_device_close(d);
+	return err;
+}
+
+void vfio_device_release(struct vfio_device *d)
+{
+	if (d->released)
+		return;
+	unmap_all(d);
+	if (d->fd >= 0)
+		sys->close(d->fd);
+	d->fd = -1;
+	/* The group too: an open group keeps host drivers off its devices. */
+	if (d->group)
+		vfio_group_put(d->container, d->group);
+	d->group = NULL;
+	d->released = true;
+}
+
+void vfio_device_close(struct vfio_device *d)
+{
+	if (!d)
+		return;
+	vfio_device_release(d);
+	free(d);
+}
+
+int vfio_device_enable(struct vfio_device *d)
+{
+	uint16_t cmd;
+	int err;
+
+	if (d->released)
+		return -ENODEV;
+	err = cfg_read(d, PCI_CFG_COMMAND, &cmd, sizeof(cmd));
+	if (err)
+		return err;
+	/* The I/O space bit stays as it is. */
+	cmd = htole16(le16toh(cmd) | CMD_MEMORY | CMD_MASTER |
+		      CMD_INTX_DISABLE);
+	return cfg_write(d, PCI_CFG_COMMAND, &cmd, sizeof(cmd));
+}
+
+int vfio_device_reset(struct vfio_device *d)
+{
+	if (d->released)
+		return -ENODEV;
+	if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
+		return -ENOTSUP;
+	if (sys->ioctl(d->fd, VFIO_DEVICE_RESET, NULL) < 0) {
+		int err = -errno;
+
+		log_warn("%s: reset: %s", d->bdf, strerror(-err));
+		return err;
+	}
+	__atomic_add_fetch(&d->resets, 1, __ATOMIC_RELAXED);
+	return vfio_device_enable(d);
+}
+
+struct vfio_region *vfio_device_region(struct vfio_device *d, const char *name)
+{
+	unsigned int i;
+
+	if (!name || !name[0])
+		return NULL;
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
+		if (d->regions[i].name[0] && !strcmp(d->regions[i].name, name))
+			return &d->regions[i];
+	return NULL;
+}

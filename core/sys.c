@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* The OS seam: thin libc wrappers, swapped out by the unit tests. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/sys.h"
+
+static int real_open(const char *path, int flags, mode_t mode)
+{
+	return open(path, flags, mode);
+}
+
+static int real_close(int fd)
+{
+	return close(fd);
+}
+
+static int real_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg);
+}
+
+static ssize_t real_pread(int fd, void *buf, size_t len, off_t off)
+{
+	return pread(fd, buf, len, off);
+}
+
+static ssize_t real_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return pwrite(fd, buf, len, off);
+}
+
+static void *real_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+static int real_munmap(void *addr, size_t len)
+{
+	return munmap(addr, len);
+}
+
+static void real_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	/* A signal must not cut a bounded wait short. */
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+const struct sys_ops sys_real = {
+	.open = real_open,
+	.close = real_close,
+	.ioctl = real_ioctl,
+	.pread = real_pread,
+	.pwrite = real_pwrite,
+	.mmap = real_mmap,
+	.munmap = real_munmap,
+	.sleep_ms = real_sleep_ms,
+	.sysfs_root = "/sys",
+	.dev_root = "/dev",
+	.proc_root = "/proc",
+};
+
+const struct sys_ops *sys = &sys_real;
+
+ssize_t sys_read_file(const char *path, char *buf, size_t size)
+{
+	size_t done = 0;
+	int fd, err;
+
+	if (!size)
+		return -EINVAL;
+	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	while (done < size - 1) {
+		ssize_t n = sys->pread(fd, buf + done, size - 1 - done,
+				       (off_t)done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			sys->close(fd);
+			buf[0] = '\0';
+			return err;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	buf[done] = '\0';
+	sys->close(fd);
+	return (ssize_t)done;
+}
+
+int sys_write_file(const char *path, const char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = sys->open(path, O_WRONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* sysfs takes a value in one write; pass the kernel's errno on. */
+	do {
+		n = sys->pwrite(fd, buf, len, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	sys->close(fd);
+	return err;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/* PCI sysfs: which devices vfio-pci holds, their IOMMU group, reset_method. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/sys.h"
+#include "core/sysfs.h"
+
+/* <sysfs_root>/fmt...; -ENAMETOOLONG when it does not fit. */
+static int __attribute__((format(printf, 3, 4)))
+sysfs_path(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t root = strlen(sys->sysfs_root);
+	va_list ap;
+	int n;
+
+	if (root >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, sys->sysfs_root, root);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + root, size - root, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - root)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static bool is_lhex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool sysfs_is_bdf(const char *s)
+{
+	static const char pat[] = "hhhh:hh:hh.f";
+	size_t i;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return false;
+	for (i = 0; pat[i]; i++) {
+		if (pat[i] == 'h' && !is_lhex(s[i]))
+			return false;
+		if (pat[i] == 'f' && (s[i] < '0' || s[i] > '7'))
+			return false;
+		if ((pat[i] == ':' || pat[i] == '.') && s[i] != pat[i])
+			return false;
+	}
+	/* Device numbers stop at 0x1f. */
+	return s[8] == '0' || s[8] == '1';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sysfs_free_list(char **list, int n)
+{
+	int i;
+
+	if (!list)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int sysfs_vfio_devices(char ***out)
+{
+	char path[PATH_MAX];
+	char **list = NULL;
+	struct dirent *de;
+	int n = 0, cap = 0, err;
+	DIR *dir;
+
+	*out = NULL;
+	err = sysfs_path(path, sizeof(path), "/bus/pci/drivers/vfio-pci");
+	if (err)
+		return err;
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dir))) {
+		if (!sysfs_is_bdf(de->d_name))
+			continue; /* bind, unbind, new_id, module, ... */
+		if (n == cap) {
+			char **l;
+
+			cap = cap ? cap * 2 : 8;
+			l = realloc(list, (size_t)cap * sizeof(*list));
+			if (!l)
+				goto nomem;
+			list = l;
+		}
+		list[n] = strdup(de->d_name);
+		if (!list[n])
+			goto nomem;
+		n++;
+	}
+	closedir(dir);
+	if (n)
+		qsort(list, (size_t)n, sizeof(*list), cmp_str);
+	*out = list;
+	return n;
+nomem:
+	closedir(dir);
+	sysfs_free_list(list, n);
+	return -ENOMEM;
+}
+
+/* Basename of a symlink's target into buf. */
+static int link_base(const char *path, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int sysfs_iommu_group(const char *bdf)
+{
+	char path[PATH_MAX], base[64];
+	char *end;
+	long g;
+	int err;
+
+	err = sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/iommu_group",
+			 bdf);
+	if (err)
+		return err;
+	err = link_base(path, base, sizeof(base));
+	if (err)
+		return err;
+	errno = 0;
+	g = strtol(base, &end, 10);
+	if (errno || end == base || *end || g < 0 || g > INT_MAX)
+		return -EINVAL;
+	return (int)g;
+}
+
+int sysfs_driver(const char *bdf, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (!size)
+		return -EINVAL;
+	buf[0] = '\0';
+	err = sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/driver", bdf);
+	if (err)
+		return err;
+	err = link_base(path, buf, size);
+	if (err == -ENOENT) {
+		buf[0] = '\0'; /* not bound */
+		return 0;
+	}
+	return err;
+}
+
+/* Unbound, or drivers that leave a group viable (driver_managed_dma). */
+static bool driver_ok(const char *drv)
+{
+	return !drv[0] || !strcmp(drv, "vfio-pci") ||
+	       !strcmp(drv, "pcieport") || !strcmp(drv, "pci-stub");
+}
+
+int sysfs_group_culprits(int group, char *buf, size_t size)
+{
+	char path[PATH_MAX], drv[256];
+	struct dirent *de;
+	size_t len = 0;
+	int n = 0, err;
+	DIR *dir;
+
+	if (!size)
+		return -EINVAL;
+	buf[0] = '\0';
+	err = sysfs_path(path, sizeof(path), "/kernel/iommu_groups/%d/devices",
+			 group);
+	if (err)
+		return err;
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		int w;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (sysfs_driver(de->d_name, drv, sizeof(drv)) < 0 ||
+		    driver_ok(drv))
+			continue;
+		w = snprintf(buf + len, size - len, "%s%s(%s)", n ? " " : "",
+			     de->d_name, drv);
+		if (w > 0 && (size_t)w < size - len)
+			len += (size_t)w;
+		else
+			buf[len] = '\0'; /* keep what fits */
+		n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+int sysfs_reset_method_read(const char *bdf, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int err;
+
+	if (size < 2)
+		return -ENOSPC;
+	err = sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/reset_method",
+			 bdf);
+	if (err)
+		return err;
+	n = sys_read_file(path, buf, size);
+	if (n == -ENOENT) {
+		/* No reset method at all: read like an empty list. */
+		strcpy(buf, "\n");
+		return 1;
+	}
+	return (int)n;
+}
+
+int sysfs_reset_method_write(const char *bdf, const char *val, size_t len)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/reset_method",
+			 bdf);
+	if (err)
+		return err;
+	err = sys_write_file(path, val, len);
+	return err == -ENOENT ? -ENOTSUP : err;
+}

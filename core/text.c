@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Parsing of the values users write into text files and of register names. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly buf[0..len): decimal or 0x-hex digits, nothing else. */
+static int parse_num(const char *buf, size_t len, uint64_t *out)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		int d = hexval(buf[i]);
+
+		if (d < 0 || (unsigned int)d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			return -EINVAL; /* overflow */
+		v = v * base + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int text_parse_u64(const char *buf, size_t len, uint64_t *out)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	return parse_num(buf, len, out);
+}
+
+int text_parse_regname(const char *name, uint64_t *off, unsigned int *width)
+{
+	const char *colon = strchr(name, ':');
+	size_t offlen = colon ? (size_t)(colon - name) : strlen(name);
+	uint64_t o, bits = 32;
+	int err;
+
+	err = parse_num(name, offlen, &o);
+	if (err)
+		return err;
+	if (colon) {
+		const char *w = colon + 1;
+
+		/* Bits in decimal, spelled exactly: not ":0x20" nor ":032". */
+		if (!strcmp(w, "8"))
+			bits = 8;
+		else if (!strcmp(w, "16"))
+			bits = 16;
+		else if (!strcmp(w, "32"))
+			bits = 32;
+		else if (!strcmp(w, "64"))
+			bits = 64;
+		else
+			return -EINVAL;
+	}
+	if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+		return -EINVAL;
+	if (o % (bits / 8))
+		return -EINVAL;
+	*off = o;
+	*width = (unsigned int)(bits / 8);
+	return 0;
+}
+
+int text_format_reg(char *buf, size_t size, uint64_t val, unsigned int width)
+{
+	int n;
+
+	if (width != 1 && width != 2 && width != 4 && width != 8)
+		return -EINVAL;
+	if (width < 8)
+		val &= (1ULL << (width * 8)) - 1;
+	n = snprintf(buf, size, "0x%0*llx\n", (int)width * 2,
+		     (unsigned long long)val);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	return n;
+}

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Container, groups and devices against a fake kernel: region info with a
+ * sparse-mmap capability chain, mapping, enable, reset, release.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/sys.h"
+#include "core/vfio.h"
+
+#define CONT_FD 100
+#define GROUP_FD 101
+#define DEV_FD 102
+#define GROUP 7
+#define BDF "0000:00:03.0"
+#define REG_OFF(i) ((uint64_t)(i) << 40) /* as vfio-pci lays them out */
+
+static char tree[PATH_MAX];
+static struct sys_ops fake_sys;
+
+/* The fake kernel's state and what it saw. */
+static struct {
+	bool no_vfio; /* /dev/vfio/vfio missing */
+	int group_appears_after; /* opens of the group node failing ENOENT */
+	bool not_viable;
+	bool can_reset;
+	bool cyclic_caps;
+	int fail_mmap_at; /* this mmap call fails */
+	int group_opens, sleeps, sleep_total, set_iommu, check_ext_type;
+	int region_info_calls[VFIO_PCI_NUM_REGIONS];
+	int mmaps, munmaps, resets;
+	int closes[4]; /* by fd - CONT_FD */
+	char group_path[PATH_MAX];
+	uint64_t mmap_off[8];
+	uint8_t cfg[256];
+} k;
+
+static int fake_open(const char *path, int flags, mode_t mode)
+{
+	char p[PATH_MAX];
+
+	if (!strcmp(path, "/fakedev/vfio/vfio")) {
+		if (k.no_vfio) {
+			errno = ENOENT;
+			return -1;
+		}
+		return CONT_FD;
+	}
+	snprintf(p, sizeof(p), "%s", path);
+	if (!strncmp(p, "/fakedev/vfio/", 14)) {
+		k.group_opens++;
+		strcpy(k.group_path, p);
+		if (k.group_appears_after-- > 0) {
+			errno = ENOENT;
+			return -1;
+		}
+		return GROUP_FD;
+	}
+	return sys_real.open(path, flags, mode);
+}
+
+static int fake_close(int fd)
+{
+	if (fd >= CONT_FD && fd <= DEV_FD) {
+		k.closes[fd - CONT_FD]++;
+		return 0;
+	}
+	return close(fd);
+}
+
+static void fill_region(struct vfio_region_info *info)
+{
+	struct vfio_region_info_cap_sparse_mmap *sp;
+	struct vfio_info_cap_header *other;
+	size_t need;
+
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	info->offset = REG_OFF(info->index);
+	info->cap_offset = 0;
+	switch (info->index) {
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		/* 16 KiB with a hole (an MSI-X table) in the middle. */
+		info->size = 0x4000;
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP |
+			       VFIO_REGION_INFO_FLAG_CAPS;
+		/* Chain: an unrelated cap first, then the sparse one. */
+		need = sizeof(*info) + sizeof(*other) + sizeof(*sp) +
+		       2 * sizeof(sp->areas[0]);
+		if (info->argsz < need) {
+			info->argsz = (__u32)need;
+			return;
+		}
+		other = (void *)(info + 1);
+		other->id = 99;
+		other->version = 1;
+		other->next = sizeof(*info) + sizeof(*other);
+		sp = (void *)(other + 1);
+		sp->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+		sp->header.version = 1;
+		/* A looping chain must not hang nor repeat the areas. */
+		sp->header.next = k.cyclic_caps ? sizeof(*info) : 0;
+		sp->nr_areas = 2;
+		sp->areas[0].offset = 0;
+		sp->areas[0].size = 0x2000;
+		sp->areas[1].offset = 0x3000;
+		sp->areas[1].size = 0x1000;
+		info->cap_offset = sizeof(*info);
+		info->argsz = (__u32)need;
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		info->size = 0x20; /* I/O port */
+		break;
+	case VFIO_PCI_BAR4_REGION_INDEX:
+		info->size = 0x1000; /* whole-region mmap */
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		info->size = 0x10000;
+		info->flags = VFIO_REGION_INFO_FLAG_READ |
+			      VFIO_REGION_INFO_FLAG_MMAP; /* never mapped */
+		break;
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info->size = 0x100;
+		break;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		fail_msg("VGA region asked for");
+		break;
+	default:
+		info->size = 0;
+		info->flags = 0;
+	}
+}
+
+static int fake_ioctl(int fd, unsigned long req, void *arg)
+{
+	switch (req) {
+	case VFIO_GET_API_VERSION:
+		assert_int_equal(fd, CONT_FD);
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		k.check_ext_type = (int)(uintptr_t)arg;
+		return 1;
+	case VFIO_SET_IOMMU:
+		assert_int_equal(fd, CONT_FD);
+		k.set_iommu++;
+		return 0;
+	case VFIO_GROUP_GET_STATUS: {
+		struct vfio_group_status *st = arg;
+
+		assert_int_equal(fd, GROUP_FD);
+		st->flags = k.not_viable ? 0 : VFIO_GROUP_FLAGS_VIABLE;
+		return 0;
+	}
+	case VFIO_GROUP_SET_CONTAINER:
+		assert_int_equal(*(int *)arg, CONT_FD);
+		return 0;
+	case VFIO_GROUP_GET_DEVICE_FD:
+		assert_int_equal(fd, GROUP_FD);
+		assert_string_equal(arg, BDF);
+		return DEV_FD;
+	case VFIO_DEVICE_GET_INFO: {
+		struct vfio_device_info *di = arg;
+
+		assert_int_equal(fd, DEV_FD);
+		di->flags = VFIO_DEVICE_FLAGS_PCI |
+			    (k.can_reset ? VFIO_DEVICE_FLAGS_RESET : 0);
+		di->num_regions = VFIO_PCI_NUM_REGIONS;
+		di->num_irqs = 5;
+		return 0;
+	}
+	case VFIO_DEVICE_GET_REGION_INFO: {
+		struct vfio_region_info *info = arg;
+
+		assert_int_equal(fd, DEV_FD);
+		assert_true(info->index < VFIO_PCI_NUM_REGIONS);
+		k.region_info_calls[info->index]++;
+		fill_region(info);
+		return 0;
+	}
+	case VFIO_DEVICE_RESET:
+		k.resets++;
+		k.cfg[4] = k.cfg[5] = 0; /* a reset clears the command */
+		return 0;
+	}
+	fail_msg("unexpected ioctl 0x%lx", req);
+	return -1;
+}
+
+static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
+{
+	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
+
+	if (fd != DEV_FD)
+		return pread(fd, buf, len, off);
+	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
+	memcpy(buf, k.cfg + (off - cfg), len);
+	return (ssize_t)len;
+}
+
+static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
+
+	if (fd != DEV_FD)
+		return pwrite(fd, buf, len, off);
+	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
+	memcpy(k.cfg + (off - cfg), buf, len);
+	return (ssize_t)len;
+}
+
+static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       off_t off)
+{
+	int i = k.mmaps++;
+
+	assert_int_equal(fd, DEV_FD);
+	assert_int_equal(flags, MAP_SHARED);
+	assert_int_equal(prot, PROT_READ | PROT_WRITE);
+	k.mmap_off[i] = (uint64_t)off;
+	if (i == k.fail_mmap_at) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static int fake_munmap(void *addr, size_t len)
+{
+	k.munmaps++;
+	return munmap(addr, len);
+}
+
+static void fake_sleep(unsigned int ms)
+{
+	k.sleeps++;
+	k.sleep_total += (int)ms;
+}
+
+static void mkpath(const char *fmt, const char *arg, char *out)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), fmt, arg);
+	snprintf(out, PATH_MAX, "%s%s", tree, rel);
+}
+
+static int group_setup(void **state)
+{
+	char p[PATH_MAX], cmd[PATH_MAX + 64];
+
+	strcpy(tree, "/tmp/vfiofs-dev-XXXXXX");
+	assert_non_null(mkdtemp(tree));
+	mkpath("/bus/pci/devices/%s", BDF, p);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s/kernel/iommu_groups/7'",
+		 p, tree);
+	assert_int_equal(system(cmd), 0);
+	mkpath("/bus/pci/devices/%s/iommu_group", BDF, p);
+	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", p), 0);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
+	return system(cmd);
+}
+
+static int setup(void **state)
+{
+	memset(&k, 0, sizeof(k));
+	k.fail_mmap_at = -1;
+	k.cfg[4] = 0x01; /* command: I/O space on */
+	k.cfg[0x10] = 0x04; /* BAR0: 64-bit memory */
+	k.cfg[0x18] = 0x01; /* BAR2: I/O */
+	k.cfg[0x20] = 0x00; /* BAR4: 32-bit memory */
+	fake_sys = sys_real;
+	fake_sys.open = fake_open;
+	fake_sys.close = fake_close;
+	fake_sys.ioctl = fake_ioctl;
+	fake_sys.pread = fake_pread;
+	fake_sys.pwrite = fake_pwrite;
+	fake_sys.mmap = fake_mmap;
+	fake_sys.munmap = fake_munmap;
+	fake_sys.sleep_ms = fake_sleep;
+	fake_sys.dev_root = "/fakedev";
+	fake_sys.sysfs_root = tree;
+	sys = &fake_sys;
+	return 0;
+}
+
+static void test_no_vfio(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+
+	k.no_vfio = true;
+	assert_int_equal(vfio_container_open(&c, &o), -ENOENT);
+	o.bulk_width = 3;
+	k.no_vfio = false;
+	assert_int_equal(vfio_container_open(&c, &o), -EINVAL);
+}
+
+static void test_container_and_groups(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_group *g1, *g2;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(c.opts.wait_ms, 2000);
+	assert_int_equal(c.opts.bulk_width, 4);
+	assert_int_equal(k.check_ext_type, VFIO_TYPE1v2_IOMMU);
+	assert_string_equal(vfio_container_mode(&c), "type1");
+
+	/* The node appears after three tries, 10 ms apart. */
+	k.group_appears_after = 3;
+	assert_int_equal(vfio_group_get(&c, GROUP, &g1), 0);
+	assert_int_equal(k.sleeps, 3);
+	assert_int_equal(k.sleep_total, 30);
+	assert_string_equal(k.group_path, "/fakedev/vfio/7");
+	assert_int_equal(k.set_iommu, 1);
+	/* The same group again is shared, refcounted. */
+	assert_int_equal(vfio_group_get(&c, GROUP, &g2), 0);
+	assert_ptr_equal(g1, g2);
+	assert_int_equal(g1->refs, 2);
+	assert_int_equal(k.group_opens, 4);
+	vfio_group_put(&c, g2);
+	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 0);
+	vfio_group_put(&c, g1);
+	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 1);
+	assert_false(c.iommu_set);
+	vfio_container_close(&c);
+	assert_int_equal(k.closes[0], 1);
+}
+
+static void test_group_wait_bounded(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { .wait_ms = 50 };
+	struct vfio_group *g;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	k.group_appears_after = 1000;
+	assert_int_equal(vfio_group_get(&c, GROUP, &g), -ENOENT);
+	assert_int_equal(k.sleep_total, 50);
+	vfio_container_close(&c);
+}
+
+static void test_group_not_viable(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_group *g = NULL;
+	struct vfio_device *d;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	k.not_viable = true;
+	assert_int_equal(vfio_group_get(&c, GROUP, &g), -EPERM);
+	assert_null(g);
+	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 1);
+	assert_null(c.groups);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EPERM);
+	assert_null(d);
+	vfio_container_close(&c);
+}
+
+static void test_noiommu(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { .noiommu = true };
+	struct vfio_group *g;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(k.check_ext_type, VFIO_NOIOMMU_IOMMU);
+	assert_string_equal(vfio_container_mode(&c), "noiommu");
+	assert_int_equal(vfio_group_get(&c, GROUP, &g), 0);
+	assert_string_equal(k.group_path, "/fakedev/vfio/noiommu-7");
+	vfio_container_close(&c);
+}
+
+static void test_device_open(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+	struct vfio_region *r;
+	char buf[1024];
+	unsigned int i;
+	int n;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, "0000:00:03", &d), -EINVAL);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_string_equal(d->bdf, BDF);
+	assert_int_equal(d->fd, DEV_FD);
+	assert_int_equal(d->num_irqs, 5);
+
+	/* Names: shown regions only. */
+	assert_string_equal(d->regions[0].name, "bar0");
+	assert_string_equal(d->regions[1].name, "");
+	assert_string_equal(d->regions[2].name, "bar2");
+	assert_string_equal(d->regions[3].name, "");
+	assert_string_equal(d->regions[4].name, "bar4");
+	assert_string_equal(d->regions[5].name, "");
+	assert_string_equal(d->regions[VFIO_PCI_ROM_REGION_INDEX].name, "rom");
+	assert_string_equal(d->regions[VFIO_PCI_VGA_REGION_INDEX].name, "");
+	assert_string_equal(d->regions[VFIO_PCI_CONFIG_REGION_INDEX].name, "con"
+									   "fi"
+									   "g");
+	assert_int_equal(k.region_info_calls[VFIO_PCI_VGA_REGION_INDEX], 0);
+	/* bar0's caps did not fit the first time: asked again. */
+	assert_int_equal(k.region_info_calls[0], 2);
+	assert_int_equal(k.region_info_calls[2], 1);
+
+	/* Sparse areas parsed through a chain; whole-region area for bar4. */
+	r = vfio_device_region(d, "bar0");
+	assert_ptr_equal(r, &d->regions[0]);
+	assert_int_equal(r->offset, REG_OFF(0));
+	assert_int_equal(r->size, 0x4000);
+	assert_int_equal(r->nr_areas, 2);
+	assert_int_equal(r->areas[0].offset, 0);
+	assert_int_equal(r->areas[0].size, 0x2000);
+	assert_int_equal(r->areas[1].offset, 0x3000);
+	assert_int_equal(r->areas[1].size, 0x1000);
+	assert_non_null(r->areas[0].map);
+	assert_non_null(r->areas[1].map);
+	assert_true(r->is_64);
+	assert_false(r->is_io);
+	r = vfio_device_region(d, "bar2");
+	assert_true(r->is_io);
+	assert_int_equal(r->nr_areas, 0);
+	r = vfio_device_region(d, "bar4");
+	assert_false(r->is_64);
+	assert_int_equal(r->nr_areas, 1);
+	assert_int_equal(r->areas[0].size, 0x1000);
+	assert_null(vfio_device_region(d, "bar1"));
+	assert_null(vfio_device_region(d, ""));
+	assert_null(vfio_device_region(d, "vga"));
+	/* The ROM has an area (mmap flag) but is never mapped. */
+	r = vfio_device_region(d, "rom");
+	assert_int_equal(r->nr_areas, 1);
+	assert_null(r->areas[0].map);
+
+	/* Mapped: bar0's two areas and bar4, at region + area offsets. */
+	assert_int_equal(k.mmaps, 3);
+	assert_int_equal(k.mmap_off[0], REG_OFF(0));
+	assert_int_equal(k.mmap_off[1], REG_OFF(0) + 0x3000);
+	assert_int_equal(k.mmap_off[2], REG_OFF(4));
+
+	/* Enabled: memory, master, INTx off; I/O kept. */
+	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0407);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(k.closes[i], 0);
+
+	n = vfio_format_regions(d, buf, sizeof(buf));
+	assert_int_equal(n, (int)strlen(buf));
+	assert_string_equal(buf, "0 bar0 0x4000 rwm 0x0+0x2000,0x3000+0x1000\n"
+				 "2 bar2 0x20 rwi -\n"
+				 "4 bar4 0x1000 rwm 0x0+0x1000\n"
+				 "6 rom 0x10000 rm 0x0+0x10000\n"
+				 "7 config 0x100 rw -\n");
+
+	/* Released: fds closed once, maps gone; close is still safe. */
+	vfio_device_release(d);
+	assert_true(d->released);
+	assert_int_equal(k.munmaps, 3);
+	assert_int_equal(k.closes[DEV_FD - CONT_FD], 1);
+	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 1);
+	assert_int_equal(vfio_region_read(d, &d->regions[0], 0, buf, 4),
+			 -ENODEV);
+	assert_int_equal(vfio_device_reset(d), -ENODEV);
+	vfio_device_close(d);
+	assert_int_equal(k.closes[DEV_FD - CONT_FD], 1);
+	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 1);
+	vfio_container_close(&c);
+}
+
+static void test_mmap_failure_not_fatal(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	k.fail_mmap_at = 1;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_non_null(d->regions[0].areas[0].map);
+	assert_null(d->regions[0].areas[1].map);
+	vfio_device_close(d);
+	assert_int_equal(k.munmaps, 2);
+	vfio_container_close(&c);
+}
+
+static void test_cyclic_caps(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	k.cyclic_caps = true;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(d->regions[0].nr_areas, 2);
+	assert_int_equal(d->regions[0].areas[1].offset, 0x3000);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+static void test_nommap(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { .nommap = true };
+	struct vfio_device *d;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.mmaps, 0);
+	assert_int_equal(d->regions[0].nr_areas, 2); /* still reported */
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+static void test_reset(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+	char buf[1024];
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_reset(d), -ENOTSUP);
+	assert_int_equal(k.resets, 0);
+	assert_int_equal(d->resets, 0);
+	d->flags |= VFIO_DEVICE_FLAGS_RESET;
+	assert_int_equal(vfio_device_reset(d), 0);
+	assert_int_equal(k.resets, 1);
+	assert_int_equal(d->resets, 1);
+	/* Enabled again after the reset cleared the command register. */
+	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0406);
+	assert_true(vfio_format_counters(d, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\nresets 1\n"));
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+static void test_enable_keeps_bits(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	k.cfg[4] = 0x40; /* parity error response: kept */
+	k.cfg[5] = 0x01; /* SERR: kept */
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0546);
+	/* Config accesses made by enable are not user accesses. */
+	assert_int_equal(d->config_reads, 0);
+	assert_int_equal(d->config_writes, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_no_vfio, setup),
+		cmocka_unit_test_setup(test_container_and_groups, setup),
+		cmocka_unit_test_setup(test_group_wait_bounded, setup),
+		cmocka_unit_test_setup(test_group_not_viable, setup),
+		cmocka_unit_test_setup(test_noiommu, setup),
+		cmocka_unit_test_setup(test_device_open, setup),
+		cmocka_unit_test_setup(test_mmap_failure_not_fatal, setup),
+		cmocka_unit_test_setup(test_cyclic_caps, setup),
+		cmocka_unit_test_setup(test_nommap, setup),
+		cmocka_unit_test_setup(test_reset, setup),
+		cmocka_unit_test_setup(test_enable_keeps_bits, setup),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

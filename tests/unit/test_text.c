@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/* Numbers, register names and register formatting. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/text.h"
+
+static int parse(const char *s, uint64_t *v)
+{
+	return text_parse_u64(s, strlen(s), v);
+}
+
+static void test_numbers(void **state)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(parse("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse("1\n", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(parse("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse("0x1F", &v), 0);
+	assert_int_equal(v, 0x1f);
+	assert_int_equal(parse("0Xdeadbeef\n", &v), 0);
+	assert_int_equal(v, 0xdeadbeef);
+	assert_int_equal(parse("18446744073709551615", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(parse("0xffffffffffffffff", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(parse("010", &v), 0);
+	assert_int_equal(v, 10); /* decimal, not octal */
+	/* Only the first len bytes count. */
+	assert_int_equal(text_parse_u64("12junk", 2, &v), 0);
+	assert_int_equal(v, 12);
+}
+
+static void test_bad_numbers(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"\n",
+		"0x",
+		"0x\n",
+		" 1",
+		"1 ",
+		"1\n\n",
+		"-1",
+		"+1",
+		"1a",
+		"0x1g",
+		"abc",
+		"1.0",
+		"0b101",
+		"1\r\n",
+		"\n1",
+		"0xx1",
+		"1,2",
+		"18446744073709551616",
+		"0x10000000000000000",
+	};
+	uint64_t v = 77;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &v) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+	}
+	assert_int_equal(v, 77); /* untouched */
+	assert_int_equal(text_parse_u64("1\0", 2, &v), -EINVAL);
+}
+
+static void test_regnames(void **state)
+{
+	uint64_t off = 1;
+	unsigned int w = 0;
+
+	assert_int_equal(text_parse_regname("0x60", &off, &w), 0);
+	assert_int_equal(off, 0x60);
+	assert_int_equal(w, 4);
+	assert_int_equal(text_parse_regname("96", &off, &w), 0);
+	assert_int_equal(off, 96);
+	assert_int_equal(w, 4);
+	assert_int_equal(text_parse_regname("0x60:64", &off, &w), 0);
+	assert_int_equal(w, 8);
+	assert_int_equal(text_parse_regname("0x04:16", &off, &w), 0);
+	assert_int_equal(off, 4);
+	assert_int_equal(w, 2);
+	assert_int_equal(text_parse_regname("0x3:8", &off, &w), 0);
+	assert_int_equal(off, 3);
+	assert_int_equal(w, 1);
+	assert_int_equal(text_parse_regname("0:32", &off, &w), 0);
+	assert_int_equal(w, 4);
+}
+
+static void test_bad_regnames(void **state)
+{
+	static const char *const bad[] = {
+		"",	    ":32",	"0x60:", "0x60:4",   "0x60:0x20",
+		"0x60:032", "0x60:128", "0x2",	 "0x2:32",   "0x4:64",
+		"0x1:16",   "0x60\n",	"x60",	 "0x60:32:", "0x60:32\n",
+		"-4",	    "0x60 ",	"bar0",
+	};
+	uint64_t off = 5;
+	unsigned int w = 5;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (text_parse_regname(bad[i], &off, &w) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+	}
+	assert_int_equal(off, 5);
+	assert_int_equal(w, 5);
+}
+
+static void test_format_reg(void **state)
+{
+	char buf[32];
+
+	assert_int_equal(text_format_reg(buf, sizeof(buf), 0x101, 4), 11);
+	assert_string_equal(buf, "0x00000101\n");
+	assert_int_equal(text_format_reg(buf, sizeof(buf), 0x7, 1), 5);
+	assert_string_equal(buf, "0x07\n");
+	assert_int_equal(text_format_reg(buf, sizeof(buf), 0x1234, 2), 7);
+	assert_string_equal(buf, "0x1234\n");
+	text_format_reg(buf, sizeof(buf), 0xdeadbeef00000001ULL, 8);
+	assert_string_equal(buf, "0xdeadbeef00000001\n");
+	/* Bits above the width are not shown. */
+	text_format_reg(buf, sizeof(buf), 0x1ff, 1);
+	assert_string_equal(buf, "0xff\n");
+	assert_int_equal(text_format_reg(buf, sizeof(buf), 0, 3), -EINVAL);
+	assert_int_equal(text_format_reg(buf, 11, 0, 4), -ENOSPC);
+	assert_int_equal(text_format_reg(buf, 12, 0, 4), 11);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_regnames),
+		cmocka_unit_test(test_bad_regnames),
+		cmocka_unit_test(test_format_reg),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
