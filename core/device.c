@@ -288,6 +288,10 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		if (!c->opts.nommap && d->regions[i].size)
 			region_map(d, &d->regions[i]);
 	}
+	/* Before enable: it needs to know whether INTx is served. */
+	err = vfio_irqs_init(d);
+	if (err)
+		log_warn("%s: interrupts: %s", bdf, strerror(-err));
 	err = vfio_device_enable(d);
 	if (err) {
 		log_err("%s: enable: %s", bdf, strerror(-err));
@@ -304,6 +308,7 @@ void vfio_device_release(struct vfio_device *d)
 {
 	if (d->released)
 		return;
+	vfio_irqs_fini(d);
 	unmap_all(d);
 	if (d->fd >= 0)
 		sys->close(d->fd);
@@ -333,9 +338,11 @@ int vfio_device_enable(struct vfio_device *d)
 	err = cfg_read(d, PCI_CFG_COMMAND, &cmd, sizeof(cmd));
 	if (err)
 		return err;
-	/* The I/O space bit stays as it is. */
+	/* The I/O space bit stays as it is; INTx is off unless served. */
 	cmd = htole16(le16toh(cmd) | CMD_MEMORY | CMD_MASTER |
 		      CMD_INTX_DISABLE);
+	if (d->irqs.index == VFIO_PCI_INTX_IRQ_INDEX)
+		cmd &= htole16((uint16_t)~CMD_INTX_DISABLE);
 	return cfg_write(d, PCI_CFG_COMMAND, &cmd, sizeof(cmd));
 }
 

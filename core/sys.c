@@ -2,6 +2,7 @@
 /* The OS seam: thin libc wrappers, swapped out by the unit tests. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -45,6 +46,16 @@ static int real_munmap(void *addr, size_t len)
 	return munmap(addr, len);
 }
 
+static int real_eventfd(unsigned int initval, int flags)
+{
+	return eventfd(initval, flags);
+}
+
+static ssize_t real_read(int fd, void *buf, size_t len)
+{
+	return read(fd, buf, len);
+}
+
 static void real_sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000,
@@ -63,6 +74,8 @@ const struct sys_ops sys_real = {
 	.pwrite = real_pwrite,
 	.mmap = real_mmap,
 	.munmap = real_munmap,
+	.eventfd = real_eventfd,
+	.read = real_read,
 	.sleep_ms = real_sleep_ms,
 	.sysfs_root = "/sys",
 	.dev_root = "/dev",

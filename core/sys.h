@@ -18,6 +18,8 @@ struct sys_ops {
 	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd,
 		      off_t off);
 	int (*munmap)(void *addr, size_t len);
+	int (*eventfd)(unsigned int initval, int flags);
+	ssize_t (*read)(int fd, void *buf, size_t len);
 	/* Sleep used by bounded waits (e.g. for /dev/vfio/N to appear). */
 	void (*sleep_ms)(unsigned int ms);
 	/* Prefixes for /sys and /dev and /proc, so tests can use a tree. */

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <linux/vfio.h>
 
+#include "core/irq.h"
+
 #define VFIO_BDF_LEN 16 /* "0000:00:03.0" + NUL, rounded */
 #define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
 
@@ -75,6 +77,7 @@ struct vfio_device {
 	struct vfio_region regions[VFIO_PCI_NUM_REGIONS];
 	uint64_t config_reads, config_writes; /* accesses, not calls */
 	uint64_t resets;
+	struct vfio_irqs irqs; /* the interrupt type served (core/irq.c) */
 	bool released; /* fd closed after the kernel asked for it back */
 };
 

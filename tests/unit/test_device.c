@@ -191,6 +191,15 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		fill_region(info);
 		return 0;
 	}
+	case VFIO_DEVICE_GET_IRQ_INFO: {
+		struct vfio_irq_info *ii = arg;
+
+		/* No interrupts: core/irq.c has its own tests. */
+		assert_int_equal(fd, DEV_FD);
+		ii->flags = 0;
+		ii->count = 0;
+		return 0;
+	}
 	case VFIO_DEVICE_RESET:
 		k.resets++;
 		k.cfg[4] = k.cfg[5] = 0; /* a reset clears the command */

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/* Host IRQs of vfio vectors: /proc/interrupts and smp_affinity_list. */
+#include "core/procirq.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/sys.h"
+
+/* /proc/interrupts is a few KiB per CPU; vfio vectors add a line each. */
+#define PROC_INTERRUPTS_MAX (1 << 20)
+
+int procirq_parse(const char *text, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *p = line;
+		char *num_end;
+		long irq;
+
+		while (p < line + len && isspace((unsigned char)*p))
+			p++;
+		irq = strtol(p, &num_end, 10);
+		/* Only numbered lines name device IRQs (not NMI:, LOC:, ...). */
+		if (num_end != p && *num_end == ':' && irq >= 0 &&
+		    irq <= INT_MAX) {
+			const char *tail = line + len;
+
+			while (tail > line && isspace((unsigned char)tail[-1]))
+				tail--;
+			if ((size_t)(tail - line) > nlen &&
+			    isspace((unsigned char)tail[-(long)nlen - 1]) &&
+			    memcmp(tail - nlen, name, nlen) == 0)
+				return (int)irq;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+int procirq_find(const char *name)
+{
+	char path[PATH_MAX];
+	char *text;
+	ssize_t n;
+	int irq;
+
+	snprintf(path, sizeof(path), "%s/interrupts", sys->proc_root);
+	text = malloc(PROC_INTERRUPTS_MAX);
+	if (!text)
+		return -ENOMEM;
+	n = sys_read_file(path, text, PROC_INTERRUPTS_MAX);
+	irq = n < 0 ? (int)n : procirq_parse(text, name);
+	free(text);
+	return irq;
+}
+
+int cpulist_contains(const char *list, unsigned int cpu)
+{
+	const char *p = list;
+
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long lo, hi;
+
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		lo = strtoul(p, &end, 10);
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				return -EINVAL;
+			hi = strtoul(p, &end, 10);
+			if (hi < lo)
+				return -EINVAL;
+		}
+		if (cpu >= lo && cpu <= hi)
+			return 1;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int procirq_affinity_read(int irq, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/irq/%d/smp_affinity_list",
+		 sys->proc_root, irq);
+	n = sys_read_file(path, buf, size);
+	return n < 0 ? (int)n : 0;
+}
+
+int procirq_affinity_write(int irq, unsigned int cpu)
+{
+	char path[PATH_MAX], online[256], val[32], back[256];
+	ssize_t n;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
+		 sys->sysfs_root);
+	n = sys_read_file(path, online, sizeof(online));
+	if (n < 0)
+		return (int)n;
+	ret = cpulist_contains(online, cpu);
+	if (ret <= 0) {
+		log_info("irq %d: CPU %u is not online (online: %.*s)", irq,
+			 cpu, (int)strcspn(online, "\n"), online);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/irq/%d/smp_affinity_list",
+		 sys->proc_root, irq);
+	n = snprintf(val, sizeof(val), "%u\n", cpu);
+	ret = sys_write_file(path, val, (size_t)n);
+	if (ret < 0) {
+		log_warn("irq %d: writing %s: %s", irq, path, strerror(-ret));
+		return ret;
+	}
+	/* The kernel may refuse silently (managed IRQs): check it took. */
+	ret = procirq_affinity_read(irq, back, sizeof(back));
+	if (ret < 0)
+		return ret;
+	if (cpulist_contains(back, cpu) != 1) {
+		log_warn("irq %d: affinity is %.*s after writing %u", irq,
+			 (int)strcspn(back, "\n"), back, cpu);
+		return -EIO;
+	}
+	return 0;
+}
