@@ -79,7 +79,8 @@ static void disable_type(struct vfio_device *d)
 	if (d->irqs.index == VFIO_IRQ_NONE)
 		return;
 	if (d->irqs.nr_enabled && !d->released)
-		set_irqs(d, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		set_irqs(d,
+			 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 			 0, 0, NULL);
 	close_vectors(d);
 	free(d->irqs.vec);
@@ -182,7 +183,8 @@ int vfio_irq_enable(struct vfio_device *d, unsigned int v)
 			goto undo;
 		}
 	}
-	ret = set_irqs(d, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+	ret = set_irqs(d,
+		       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 		       start, n, fds);
 	if (ret < 0) {
 		log_warn("%s: enabling %s vector %u (%u from %u): %s", d->bdf,
@@ -192,8 +194,8 @@ int vfio_irq_enable(struct vfio_device *d, unsigned int v)
 	for (unsigned int i = 0; i < n; i++)
 		q->vec[start + i].efd = fds[i];
 	q->nr_enabled += n;
-	log_debug("%s: %s vectors %u..%u enabled", d->bdf,
-		  type_names[q->index], start, start + n - 1);
+	log_debug("%s: %s vectors %u..%u enabled", d->bdf, type_names[q->index],
+		  start, start + n - 1);
 	free(fds);
 	return 0;
 undo:
@@ -225,9 +227,12 @@ int vfio_irq_unmask(struct vfio_device *d)
 
 uint64_t vfio_irq_consume(struct vfio_device *d, unsigned int v)
 {
-	struct vfio_vector *vec = &d->irqs.vec[v];
+	struct vfio_vector *vec;
 	uint64_t n;
 
+	if (d->irqs.index == VFIO_IRQ_NONE || v >= d->irqs.count)
+		return 0;
+	vec = &d->irqs.vec[v];
 	if (vec->efd >= 0 && sys->read(vec->efd, &n, sizeof(n)) == sizeof(n))
 		vec->total += n;
 	return vec->total;
@@ -238,6 +243,9 @@ int vfio_irq_name(const struct vfio_device *d, unsigned int v, char *buf,
 {
 	int n;
 
+	if (d->irqs.index < 0 || d->irqs.index >= VFIO_IRQ_TYPES ||
+	    v >= d->irqs.count)
+		return -ENOENT;
 	if (d->irqs.index == VFIO_PCI_INTX_IRQ_INDEX)
 		n = snprintf(buf, size, "vfio-intx(%s)", d->bdf);
 	else

@@ -67,7 +67,9 @@ int procirq_find(const char *name)
 int cpulist_contains(const char *list, unsigned int cpu)
 {
 	const char *p = list;
+	int found = 0;
 
+	/* Parse the whole list: a malformed tail is an error, not a miss. */
 	while (*p && *p != '\n') {
 		char *end;
 		unsigned long lo, hi;
@@ -85,14 +87,17 @@ int cpulist_contains(const char *list, unsigned int cpu)
 				return -EINVAL;
 		}
 		if (cpu >= lo && cpu <= hi)
-			return 1;
+			found = 1;
 		p = end;
-		if (*p == ',')
+		if (*p == ',') {
 			p++;
-		else if (*p && *p != '\n')
+			if (!isdigit((unsigned char)*p))
+				return -EINVAL;
+		} else if (*p && *p != '\n') {
 			return -EINVAL;
+		}
 	}
-	return 0;
+	return found;
 }
 
 int procirq_affinity_read(int irq, char *buf, size_t size)
@@ -135,7 +140,8 @@ int procirq_affinity_write(int irq, unsigned int cpu)
 	ret = procirq_affinity_read(irq, back, sizeof(back));
 	if (ret < 0)
 		return ret;
-	if (cpulist_contains(back, cpu) != 1) {
+	/* Exactly that CPU: the old list may have held it already. */
+	if (strcmp(back, val) != 0) {
 		log_warn("irq %d: affinity is %.*s after writing %u", irq,
 			 (int)strcspn(back, "\n"), back, cpu);
 		return -EIO;
