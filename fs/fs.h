@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The FUSE layer of vfiofs: mount-wide settings, the FUSE operations and the
+ * single-threaded event loop (fs/loop.c) with its parked requests.
+ */
+#ifndef VFIOFS_FS_FS_H
+#define VFIOFS_FS_FS_H
+
+#define FUSE_USE_VERSION 34
+
+#include <fuse_lowlevel.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/vfio.h"
+
+/* Ownership and permissions shown by getattr (-o uid=,gid=,umask=). */
+struct fs_opts {
+	uid_t uid;
+	gid_t gid;
+	mode_t umask;
+};
+
+extern struct fs_opts fs_opts;
+extern struct vfio_container fs_container;
+
+/* fs/ops.c: the FUSE low-level operations over the node table. */
+extern const struct fuse_lowlevel_ops fs_ops;
+
+/* ---- fs/loop.c: one thread, one epoll ---- */
+
+/* Called from the loop when fd is readable (or hung up / in error). */
+typedef void (*loop_fd_cb)(int fd, uint32_t events, void *arg);
+
+/*
+ * Set up the epoll set with the FUSE session fd and a signalfd for
+ * SIGTERM/SIGINT/SIGHUP (those signals are blocked for the process).
+ */
+int loop_init(struct fuse_session *se);
+/* Run until unmount or a termination signal: 0, or -errno on failure. */
+int loop_run(void);
+/* Ask the loop to end after the current event. */
+void loop_exit(void);
+/* Answer every parked request and free the loop's fds. */
+void loop_fini(void);
+
+/* Watch fd for EPOLLIN; cb runs on the loop thread. */
+int loop_add_fd(int fd, loop_fd_cb cb, void *arg);
+/* Stop watching fd; safe from inside any callback (even fd's own). */
+int loop_del_fd(int fd);
+
+/*
+ * Parked requests: a handler keeps a fuse_req_t and answers it later (a
+ * blocking read that waits for an interrupt). The struct is owned by the
+ * caller and embedded wherever it fits; the list is doubly linked so
+ * thousands of parked requests cost O(1) each to add and remove.
+ */
+struct parked;
+/*
+ * The loop answered p->req itself (err: EINTR for a FUSE INTERRUPT, the
+ * loop's exit errno at shutdown) and unlinked p; the owner may free p now.
+ */
+typedef void (*parked_cancel_fn)(struct parked *p, int err);
+
+struct parked {
+	fuse_req_t req;
+	struct parked *prev, *next;
+	parked_cancel_fn cancel;
+	void *arg;
+	bool linked;
+};
+
+/*
+ * Park req in p. From here p belongs to the loop until loop_unpark() or the
+ * cancel callback: if the request was already interrupted the callback runs
+ * before loop_park() returns, so the caller must not touch req afterwards.
+ */
+void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
+	       void *arg);
+/* Take p off the list; returns the request the caller must answer now. */
+fuse_req_t loop_unpark(struct parked *p);
+unsigned long loop_parked_count(void);
+
+#endif

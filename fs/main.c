@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vfiofs [options] MOUNTPOINT: parse the options, open VFIO and the devices,
+ * mount, daemonize, run the event loop, and undo it all on the way out.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/sysfs.h"
+#include "fs/fs.h"
+#include "fs/nodes.h"
+
+struct fs_opts fs_opts;
+struct vfio_container fs_container;
+
+struct cmdline {
+	char **devices; /* --device=BDF, in order given */
+	int nr_devices;
+	bool nommap, noiommu;
+	unsigned int bulk_width;
+	bool bad;
+};
+
+enum {
+	KEY_DEVICE,
+	KEY_NOMMAP,
+	KEY_NOIOMMU,
+	KEY_BULK_WIDTH,
+	KEY_UID,
+	KEY_GID,
+	KEY_UMASK,
+};
+
+static const struct fuse_opt vfiofs_opt_spec[] = {
+	FUSE_OPT_KEY("--device=", KEY_DEVICE),
+	FUSE_OPT_KEY("nommap", KEY_NOMMAP),
+	FUSE_OPT_KEY("noiommu", KEY_NOIOMMU),
+	FUSE_OPT_KEY("bulk_width=", KEY_BULK_WIDTH),
+	FUSE_OPT_KEY("uid=", KEY_UID),
+	FUSE_OPT_KEY("gid=", KEY_GID),
+	FUSE_OPT_KEY("umask=", KEY_UMASK),
+	FUSE_OPT_END
+};
+
+static bool parse_ulong(const char *s, int base, unsigned long max,
+			unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, base);
+	return *s && !*end && !errno && *out <= max && s[0] != '-';
+}
+
+static int opt_proc(void *data, const char *arg, int key,
+		    struct fuse_args *outargs)
+{
+	struct cmdline *cl = data;
+	const char *val = strchr(arg, '=');
+	unsigned long v;
+	char **devs;
+
+	val = val ? val + 1 : "";
+	switch (key) {
+	case KEY_DEVICE:
+		if (!sysfs_is_bdf(val)) {
+			fprintf(stderr,
+				"vfiofs: --device=%s: not a PCI address "
+				"(want DDDD:BB:DD.F, lower-case hex)\n",
+				val);
+			cl->bad = true;
+			return -1;
+		}
+		devs = realloc(cl->devices,
+			       (cl->nr_devices + 1) * sizeof(*devs));
+		if (!devs || !(devs[cl->nr_devices] = strdup(val))) {
+			cl->devices = devs ? devs : cl->devices;
+			return -1;
+		}
+		cl->devices = devs;
+		cl->nr_devices++;
+		return 0;
+	case KEY_NOMMAP:
+		cl->nommap = true;
+		return 0;
+	case KEY_NOIOMMU:
+		cl->noiommu = true;
+		return 0;
+	case KEY_BULK_WIDTH:
+		if (!parse_ulong(val, 10, 8, &v) ||
+		    (v != 1 && v != 2 && v != 4 && v != 8)) {
+			fprintf(stderr,
+				"vfiofs: bulk_width=%s: must be 1, 2, 4 or 8\n",
+				val);
+			cl->bad = true;
+			return -1;
+		}
+		cl->bulk_width = v;
+		return 0;
+	case KEY_UID:
+	case KEY_GID:
+		if (!parse_ulong(val, 10, (uid_t)-2, &v)) {
+			fprintf(stderr, "vfiofs: %s: not a number\n", arg);
+			cl->bad = true;
+			return -1;
+		}
+		if (key == KEY_UID)
+			fs_opts.uid = v;
+		else
+			fs_opts.gid = v;
+		return 0;
+	case KEY_UMASK:
+		if (!parse_ulong(val, 8, 0777, &v)) {
+			fprintf(stderr, "vfiofs: %s: not an octal mode\n", arg);
+			cl->bad = true;
+			return -1;
+		}
+		fs_opts.umask = v;
+		return 0;
+	}
+	return 1; /* everything else is FUSE's */
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] MOUNTPOINT\n\n"
+	       "Shows the PCI devices bound to vfio-pci as files.\n\n"
+	       "vfiofs options:\n"
+	       "    --device=BDF           only this device (repeatable)\n"
+	       "    -o nommap              always use pread/pwrite, never "
+	       "mmap\n"
+	       "    -o bulk_width=N        widest access of a bulk transfer "
+	       "(1, 2, 4, 8; default 4)\n"
+	       "    -o uid=N,gid=N         owner of the files (default: "
+	       "the mounter)\n"
+	       "    -o umask=M             permission mask (octal, default "
+	       "022)\n"
+	       "    -o noiommu             use no-IOMMU groups "
+	       "(unsafe; needs enable_unsafe_noiommu_mode)\n"
+	       "    -f                     stay in the foreground\n"
+	       "    -d                     debug output (implies -f)\n"
+	       "    -h, --help             this help\n"
+	       "    -V, --version          the version\n\n"
+	       "FUSE options (-o):\n",
+	       prog);
+	fuse_lowlevel_help();
+}
+
+/* Open every device asked for; a device that fails is skipped, not fatal. */
+static int open_devices(struct cmdline *cl, struct node *root,
+			struct vfio_device ***out)
+{
+	char **bdfs = cl->devices;
+	int n = cl->nr_devices, i, opened = 0, res;
+	struct vfio_device **devs;
+
+	if (!n) {
+		n = sysfs_vfio_devices(&bdfs);
+		if (n < 0) {
+			log_err("listing vfio-pci devices: %s", strerror(-n));
+			return n;
+		}
+		if (!n)
+			log_info("no device is bound to vfio-pci yet");
+	}
+	devs = calloc(n ? n : 1, sizeof(*devs));
+	if (!devs) {
+		res = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct vfio_device *d;
+
+		res = vfio_device_open(&fs_container, bdfs[i], &d);
+		if (res < 0) {
+			log_warn("%s: skipped: %s", bdfs[i], strerror(-res));
+			continue;
+		}
+		if (tree_add_device(root, d) < 0) {
+			vfio_device_close(d);
+			continue;
+		}
+		log_info("%s: ready", d->bdf);
+		devs[opened++] = d;
+	}
+	*out = devs;
+	res = opened;
+out:
+	if (bdfs != cl->devices)
+		sysfs_free_list(bdfs, n);
+	return res;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct cmdline cl = { .bulk_width = 4 };
+	struct fuse_cmdline_opts copts = { 0 };
+	struct vfio_opts vopts = { 0 };
+	struct fuse_session *se = NULL;
+	struct vfio_device **devs = NULL;
+	int nr_devs = 0, ret = 1, res, i;
+	struct node *root;
+	sigset_t sigs;
+
+	fs_opts.uid = getuid();
+	fs_opts.gid = getgid();
+	fs_opts.umask = 022;
+
+	if (fuse_opt_parse(&args, &cl, vfiofs_opt_spec, opt_proc) < 0) {
+		if (!cl.bad)
+			fprintf(stderr, "vfiofs: bad options\n");
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &copts) < 0)
+		goto out_args;
+	if (copts.show_help) {
+		usage(argv[0]);
+		ret = 0;
+		goto out_args;
+	}
+	if (copts.show_version) {
+		printf("vfiofs version %s\n", VFIOFS_VERSION);
+		fuse_lowlevel_version();
+		ret = 0;
+		goto out_args;
+	}
+	if (!copts.mountpoint) {
+		fprintf(stderr,
+			"usage: %s [options] MOUNTPOINT "
+			"(%s -h for help)\n",
+			argv[0], argv[0]);
+		goto out_args;
+	}
+	if (copts.debug)
+		log_max = LOG_LVL_DEBUG;
+	/* Name the mount; a later -o fsname= of the user wins. */
+	fuse_opt_insert_arg(&args, 1, "-osubtype=vfiofs,fsname=vfiofs");
+
+	/* Until the loop's signalfd takes them, termination waits. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	/* A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: take the defaults back. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+
+	res = vfio_fault_init();
+	if (res < 0) {
+		log_err("installing the fault handler: %s", strerror(-res));
+		goto out_args;
+	}
+	vopts.noiommu = cl.noiommu;
+	vopts.nommap = cl.nommap;
+	vopts.bulk_width = cl.bulk_width;
+	vopts.wait_ms = 2000;
+	res = vfio_container_open(&fs_container, &vopts);
+	if (res == -ENOENT) {
+		/* The core said what is missing and how to load it. */
+		log_err("not mounted: VFIO is needed");
+		goto out_args;
+	}
+	if (res < 0) {
+		log_err("opening /dev/vfio/vfio: %s", strerror(-res));
+		goto out_args;
+	}
+
+	/* The session checks the FUSE options before any device is opened
+	 * (opening may reset a device). */
+	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
+	if (!se)
+		goto out_container;
+	root = nodes_init();
+	if (!root) {
+		log_err("out of memory");
+		goto out_session;
+	}
+	nr_devs = open_devices(&cl, root, &devs);
+	if (nr_devs < 0)
+		goto out_nodes;
+	if (fuse_session_mount(se, copts.mountpoint) != 0)
+		goto out_devices;
+	log_info("mounted on %s with %d device(s)", copts.mountpoint, nr_devs);
+	if (!copts.foreground)
+		log_use_syslog();
+	if (fuse_daemonize(copts.foreground) != 0)
+		goto out_unmount;
+
+	res = loop_init(se);
+	if (res < 0) {
+		log_err("setting up the event loop: %s", strerror(-res));
+		goto out_loop;
+	}
+	res = loop_run();
+	ret = res < 0 ? 1 : 0;
+out_loop:
+	/* Blocked readers are answered while the mount still stands. */
+	loop_fini();
+out_unmount:
+	fuse_session_unmount(se);
+	if (!ret)
+		log_info("unmounted");
+out_devices:
+	handles_fini();
+	for (i = 0; i < nr_devs; i++)
+		vfio_device_close(devs[i]);
+	free(devs);
+out_nodes:
+	nodes_fini();
+out_session:
+	fuse_session_destroy(se);
+out_container:
+	vfio_container_close(&fs_container);
+out_args:
+	for (i = 0; i < cl.nr_devices; i++)
+		free(cl.devices[i]);
+	free(cl.devices);
+	free(copts.mountpoint);
+	fuse_opt_free_args(&args);
+	return ret;
+}

@@ -1,0 +1,297 @@
+# Helpers for the integration tests (busybox sh, in the VM test bed's guest).
+# A test file: `. "$(dirname "$0")/lib.sh"`, assertions, then `finish`, which
+# prints "<name>: N passed, N failed" and exits non-zero on any failure.
+# guest-init.sh mounts vfiofs at /vfio before the tests (`vfiofs /vfio`).
+
+M=${VFIOFS_MOUNT:-/vfio}
+# The devices of the bed, at the fixed addresses run.sh gives them.
+EDU=0000:00:03.0
+NVME=0000:00:04.0
+IVSHMEM=0000:00:05.0
+TESTDEV=0000:00:07.0
+E1000E=0000:01:00.0
+ALL_DEVS="$EDU $NVME $IVSHMEM $TESTDEV $E1000E"
+
+PASS=0
+FAIL=0
+TEST_NAME=$(basename "$0" .sh)
+LIB_TMP=${TMPDIR:-/tmp}/lib.$$
+mkdir -p "$LIB_TMP"
+
+pass() {
+	PASS=$((PASS + 1))
+	echo "ok - $*"
+}
+
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL - $*"
+}
+
+# Print the verdict line and exit (non-zero on failure).
+finish() {
+	rm -rf "$LIB_TMP"
+	echo "$TEST_NAME: $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+	exit $?
+}
+
+# check "desc" cmd args...: passes when cmd exits 0.
+check() {
+	_d=$1
+	shift
+	if "$@" >"$LIB_TMP/out" 2>&1; then
+		pass "$_d"
+	else
+		fail "$_d (exit $?): $*"
+		sed 's/^/    | /' "$LIB_TMP/out" | head -n 20
+	fi
+}
+
+# check_not "desc" cmd args...: passes when cmd fails.
+check_not() {
+	_d=$1
+	shift
+	if "$@" >"$LIB_TMP/out" 2>&1; then
+		fail "$_d (succeeded): $*"
+		sed 's/^/    | /' "$LIB_TMP/out" | head -n 20
+	else
+		pass "$_d"
+	fi
+}
+
+# check_eq "desc" expected actual
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+# check_ne "desc" unexpected actual
+check_ne() {
+	if [ "$2" != "$3" ]; then
+		pass "$1"
+	else
+		fail "$1: got '$3', which it must not be"
+	fi
+}
+
+# The text busybox (and libc's strerror) prints for an errno name.
+errno_text() {
+	case $1 in
+	EPERM) echo "Operation not permitted" ;;
+	ENOENT) echo "No such file or directory" ;;
+	EIO) echo "Input/output error" ;;
+	EAGAIN) echo "Resource temporarily unavailable" ;;
+	ENOMEM) echo "Out of memory" ;;
+	EBUSY) echo "Resource busy" ;;
+	EEXIST) echo "File exists" ;;
+	ENODEV) echo "No such device" ;;
+	EINVAL) echo "Invalid argument" ;;
+	ENOSPC) echo "No space left on device" ;;
+	ENOTSUP | EOPNOTSUPP) echo "Not supported" ;;
+	EINTR) echo "Interrupted system call" ;;
+	EACCES) echo "Permission denied" ;;
+	EISDIR) echo "Is a directory" ;;
+	ENOTDIR) echo "Not a directory" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# check_errno "desc" ENAME cmd args...: cmd must fail, and its stderr must
+# carry the errno's text. Busybox is linked with glibc's or musl's strerror,
+# so a few names have two spellings; both are accepted.
+check_errno() {
+	_d=$1 _e=$2
+	shift 2
+	if "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"; then
+		fail "$_d: succeeded, expected $_e: $*"
+		return
+	fi
+	_t=$(errno_text "$_e")
+	case $_e in
+	EBUSY) _alt="Device or resource busy" ;;
+	ENOMEM) _alt="Cannot allocate memory" ;;
+	ENOTSUP | EOPNOTSUPP) _alt="Operation not supported" ;;
+	EIO) _alt="I/O error" ;;
+	*) _alt=$_t ;;
+	esac
+	if grep -qF -e "$_t" -e "$_alt" "$LIB_TMP/err"; then
+		pass "$_d ($_e)"
+	else
+		fail "$_d: expected $_e ($_alt), got: $(head -c 300 "$LIB_TMP/err" | tr '\n' ' ')"
+	fi
+}
+
+# counter DEV NAME: the value of NAME in DEV's counters file (empty if absent).
+counter() {
+	awk -v n="$2" '$1 == n { print $2; exit }' "$M/$1/counters" 2>/dev/null
+}
+
+# rd FILE OFFSET WIDTH: one read of WIDTH bytes at OFFSET (a single read()
+# system call), printed as lowercase hex of a little-endian value, e.g.
+# "010000ed" for 4 bytes (od -tx4), "1234" for 2, "ed" for 1.
+rd() {
+	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none |
+		od -An -tx"$3" | tr -d ' \n'
+}
+
+# wr FILE OFFSET HEXBYTES: one write() of the given bytes ("\xef\xbe...")
+# at OFFSET; HEXBYTES is a printf format.
+wr() {
+	# shellcheck disable=SC2059
+	printf "$3" >"$LIB_TMP/wr"
+	_n=$(wc -c <"$LIB_TMP/wr")
+	dd if="$LIB_TMP/wr" of="$1" bs="$_n" count=1 seek="$(($2))" oflag=seek_bytes \
+		conv=notrunc status=none
+}
+
+# le32 VALUE: the printf format of a 32-bit value's little-endian bytes.
+le32() {
+	_v=$(($1))
+	printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((_v & 255)) $(((_v >> 8) & 255)) \
+		$(((_v >> 16) & 255)) $(((_v >> 24) & 255))
+}
+
+# nbytes FILE OFFSET COUNT: how many bytes one read of COUNT at OFFSET returns.
+nbytes() {
+	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none | wc -c |
+		tr -d ' '
+}
+
+# Wait (bounded, 10 s) until DIR is (1) or is not (0) a FUSE mount.
+wait_mount() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		if grep -q " $1 fuse" /proc/mounts; then
+			[ "$2" = 1 ] && return 0
+		else
+			[ "$2" = 0 ] && return 0
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# vfiofs_pids: the pids of running vfiofs processes (from /proc/*/comm, which
+# never blocks, unlike pidof's reading of a stuck process's cmdline).
+vfiofs_pids() {
+	for _c in /proc/[0-9]*/comm; do
+		[ "$(cat "$_c" 2>/dev/null)" = vfiofs ] || continue
+		_c=${_c#/proc/}
+		echo "${_c%/comm}"
+	done | tr '\n' ' '
+}
+
+# vfiofs_mount DIR [vfiofs options...]: mount an instance (it daemonizes);
+# its pid is kept for vfiofs_umount.
+vfiofs_mount() {
+	_dir=$1
+	shift
+	mkdir -p "$_dir"
+	_before=$(vfiofs_pids)
+	timeout 30 vfiofs "$@" "$_dir" || { echo "vfiofs $* $_dir: exit $?" >&2; return 1; }
+	wait_mount "$_dir" 1 || { echo "vfiofs: $_dir is not mounted" >&2; return 1; }
+	_pid=""
+	for _p in $(vfiofs_pids); do
+		case " $_before " in *" $_p "*) ;; *) _pid=$_p ;; esac
+	done
+	echo "$_pid" >"/tmp/vfiofs.pid.$(echo "$_dir" | tr / _)"
+	return 0
+}
+
+# vfiofs_umount DIR: unmount and wait (bounded, 20 s) for the daemon to exit.
+vfiofs_umount() {
+	_pf="/tmp/vfiofs.pid.$(echo "$1" | tr / _)"
+	_pid=$(cat "$_pf" 2>/dev/null)
+	timeout 10 umount "$1" || { echo "umount $1 failed" >&2; return 1; }
+	wait_mount "$1" 0 || return 1
+	rm -f "$_pf"
+	[ -n "$_pid" ] || return 0
+	_i=0
+	while kill -0 "$_pid" 2>/dev/null; do
+		[ $_i -ge 200 ] && { echo "vfiofs $_pid still running 20 s after umount" >&2; return 1; }
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 0
+}
+
+# vfiofs_ensure DIR: DIR is a working default mount again (after a test that
+# remounted it, or one that was killed).
+vfiofs_ensure() {
+	if grep -q " $1 fuse" /proc/mounts && timeout 5 ls "$1" >/dev/null 2>&1; then
+		return 0
+	fi
+	if grep -q " $1 fuse" /proc/mounts; then
+		umount -l "$1" 2>/dev/null || true
+		wait_mount "$1" 0 || true
+	fi
+	for _p in $(vfiofs_pids); do kill -KILL "$_p" 2>/dev/null || true; done
+	sleep 0.5
+	vfiofs_mount "$1"
+}
+
+# The default mount must be there for a test to mean anything.
+require_mount() {
+	if ! grep -q " $M fuse" /proc/mounts; then
+		fail "vfiofs is not mounted at $M"
+		finish
+	fi
+}
+
+# check_text "desc" FILE EXPECTED: FILE reads exactly EXPECTED plus a newline.
+check_text() {
+	_got=$(cat "$2" 2>"$LIB_TMP/err"; echo x)
+	_want="$3
+x"
+	if [ "$_got" = "$_want" ]; then
+		pass "$1"
+	else
+		fail "$1: expected '$3\\n', got '$(printf %s "${_got%x}" | od -An -c | tr -s ' ' | tr -d '\n')' $(head -c 200 "$LIB_TMP/err")"
+	fi
+}
+
+# put VALUE FILE: write a text value the way a person does (echo VALUE > FILE).
+put() {
+	echo "$1" >"$2"
+}
+
+# sysfs_bar_size BDF N: the size of BAR N from sysfs's resource file.
+sysfs_bar_size() {
+	_l=$(sed -n "$(($2 + 1))p" "/sys/bus/pci/devices/$1/resource")
+	set -- $_l
+	if [ "$(($2))" -eq 0 ]; then echo 0; else echo $(($2 - $1 + 1)); fi
+}
+
+# cfg_sysfs BDF OFFSET WIDTH: a config register from sysfs (not through vfiofs),
+# as "0x..." zero-padded to the width.
+cfg_sysfs() {
+	_v=$(rd "/sys/bus/pci/devices/$1/config" "$2" "$3")
+	echo "0x$_v"
+}
+
+# is_num TEXT: TEXT is a decimal or 0x-hex number (safe for $((...))).
+is_num() {
+	case $1 in
+	0x*) case ${1#0x} in "" | *[!0-9a-fA-F]*) return 1 ;; esac ;;
+	"" | *[!0-9]*) return 1 ;;
+	esac
+	return 0
+}
+
+# poll_bit_clear FILE MASK: wait (bounded, 5 s) until (cat FILE) & MASK is 0.
+poll_bit_clear() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		_v=$(cat "$1") || return 1
+		is_num "$_v" || { echo "poll: '$_v' is not a number" >&2; return 1; }
+		[ $((_v & $2)) -eq 0 ] && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Mount options: nommap, bulk_width, --device; -V and -h. Two instances cannot
+# own one VFIO group, so the default mount is taken down and put back.
+. "$(dirname "$0")/lib.sh"
+require_mount
+
+delta() {
+	_dv=$1 _dn=$2
+	shift 2
+	_b=$(counter "$_dv" "$_dn")
+	"$@" >/dev/null 2>&1
+	_a=$(counter "$_dv" "$_dn")
+	echo $((_a - _b))
+}
+
+check "vfiofs -V prints a version" sh -c 'vfiofs -V 2>&1 | grep -q "[0-9]\.[0-9]"'
+check "vfiofs -h prints a usage" sh -c 'vfiofs -h 2>&1 | grep -qi "usage"'
+
+check "unmount the default mount" vfiofs_umount "$M"
+
+# nommap: every access through pread/pwrite.
+if check "mount -o nommap" vfiofs_mount "$M" -o nommap; then
+	f=$M/$EDU/bar0
+	check_eq "nommap: edu ID unchanged" 010000ed "$(rd "$f" 0 4)"
+	check_eq "nommap: a 4-byte read = 1 fallback read" 1 "$(delta "$EDU" bar0.fallback_reads rd "$f" 0 4)"
+	check_eq "nommap: no mapped read" 0 "$(delta "$EDU" bar0.mmap_reads rd "$f" 0 4)"
+	check_eq "nommap: 16 bytes = 4 fallback reads" 4 "$(delta "$EDU" bar0.fallback_reads rd "$f" 0 16)"
+	check_eq "nommap: a 4-byte write = 1 fallback write" 1 \
+		"$(delta "$EDU" bar0.fallback_writes wr "$f" 4 "$(le32 0x12345678)")"
+	check_eq "nommap: liveness works" edcba987 "$(rd "$f" 4 4)"
+	check_text "nommap: regs work" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+	check_eq "nommap: mmap_reads stays 0" 0 "$(counter "$EDU" bar0.mmap_reads)"
+	check "unmount the nommap mount" vfiofs_umount "$M"
+fi
+
+# bulk_width=8: other requests split into accesses up to 8 bytes.
+if check "mount -o bulk_width=8" vfiofs_mount "$M" -o bulk_width=8; then
+	f=$M/$EDU/bar0
+	check_eq "bulk_width=8: 16 bytes at 0x80 = 2 accesses" 2 "$(delta "$EDU" bar0.mmap_reads rd "$f" 0x80 16)"
+	check_eq "bulk_width=8: 16 bytes at 0x84 = 3 accesses (4+8+4)" 3 \
+		"$(delta "$EDU" bar0.mmap_reads nbytes "$f" 0x84 16)"
+	check_eq "bulk_width=8: a 4-byte read is still 1" 1 "$(delta "$EDU" bar0.mmap_reads rd "$f" 0 4)"
+	check_eq "bulk_width=8: edu ID" 010000ed "$(rd "$f" 0 4)"
+	check "unmount the bulk_width=8 mount" vfiofs_umount "$M"
+fi
+
+# bulk_width=1 on ivshmem's RAM: 6 bytes = 6 accesses, 4 aligned = 1.
+if check "mount -o bulk_width=1" vfiofs_mount "$M" -o bulk_width=1; then
+	g=$M/$IVSHMEM/bar2
+	check_eq "bulk_width=1: 6 bytes = 6 accesses" 6 "$(delta "$IVSHMEM" bar2.mmap_reads nbytes "$g" 0x3000 6)"
+	check_eq "bulk_width=1: 4 aligned bytes = 1 access" 1 "$(delta "$IVSHMEM" bar2.mmap_reads rd "$g" 0x3000 4)"
+	check "unmount the bulk_width=1 mount" vfiofs_umount "$M"
+fi
+
+check_not "mount -o bulk_width=3 is refused" vfiofs_mount /tmp/bw3 -o bulk_width=3
+if grep -q " /tmp/bw3 fuse" /proc/mounts; then vfiofs_umount /tmp/bw3; fi
+
+# --device: only the named devices.
+if check "mount --device=$EDU --device=$NVME" vfiofs_mount "$M" "--device=$EDU" "--device=$NVME"; then
+	check_eq "--device: only edu and nvme" "$EDU $NVME" \
+		"$(ls "$M" | grep '^[0-9a-f]\{4\}:' | sort | tr '\n' ' ' | sed 's/ $//')"
+	check_text "--device: edu works" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+	# The groups of the other devices are free: a second instance can take one.
+	if check "a second instance with --device=$IVSHMEM" vfiofs_mount /tmp/second "--device=$IVSHMEM"; then
+		check_eq "second instance: only ivshmem" "$IVSHMEM" \
+			"$(ls /tmp/second | grep '^[0-9a-f]\{4\}:' | tr '\n' ' ' | sed 's/ $//')"
+		check_eq "second instance: bar2 size" 1048576 "$(stat -c %s "/tmp/second/$IVSHMEM/bar2")"
+		check "unmount the second instance" vfiofs_umount /tmp/second
+	fi
+	check "unmount the --device mount" vfiofs_umount "$M"
+fi
+
+check "the default mount is back" vfiofs_mount "$M"
+check_eq "default mount: 5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
+
+finish

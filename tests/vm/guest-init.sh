@@ -1,0 +1,276 @@
+#!/bin/sh
+# /init of the VM test bed's guest (busybox). Mounts the pseudo filesystems,
+# loads VFIO (and FUSE), binds the test devices to vfio-pci, mounts vfiofs at
+# /vfio and then, per `vfiofs.mode=` on the kernel command line:
+#   test   run tests/integration/test_*.sh, print "vm-<kver>: N passed, N failed"
+#   demo   run tests/integration/demo.sh
+#   shell  an interactive shell on the console
+#   bench  placeholder
+#   smoke  show what the bed gives (modules, /dev/vfio, devices) without vfiofs
+#   probe  run the given binary with the bound devices' addresses as arguments
+# and powers off. Every wait is bounded.
+set -u
+
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
+/bin/busybox --install -s
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /tmp/san
+mount -t devpts devpts /dev/pts 2>/dev/null || true
+export PATH=/usr/bin:/usr/sbin:/bin:/sbin
+export HOME=/ TERM=${TERM:-linux}
+
+MODE=test
+KVER=$(uname -r)
+for w in $(cat /proc/cmdline); do
+	case $w in
+	vfiofs.mode=*) MODE=${w#vfiofs.mode=} ;;
+	vfiofs.kver=*) KVER=${w#vfiofs.kver=} ;;
+	esac
+done
+export VFIOFS_KVER=$KVER
+
+say() { echo "guest: $*"; }
+
+# Sanitizers (the sanitized daemon): reports go to files under /tmp/san (a
+# daemonized process has no stderr); they are printed on the console after
+# each test and every report counts as a failure.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=/tmp/san/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=/tmp/san/ubsan"
+export LSAN_OPTIONS="log_path=/tmp/san/lsan"
+
+say "kernel $(uname -r) ($(cat /etc/kernel-package 2>/dev/null)), mode $MODE"
+
+# Modules, in order.
+modfail=0
+for m in $(cat /lib/modules/vfiofs/modules.order); do
+	if ! out=$(insmod "/lib/modules/vfiofs/$m" 2>&1); then
+		say "insmod $m failed: $out"
+		modfail=$((modfail + 1))
+	fi
+done
+
+# The test devices, by vendor:device (their addresses are in run.sh).
+IDS="0x1234:0x11e8 0x1b36:0x0010 0x1af4:0x1110 0x8086:0x10d3 0x1b36:0x0005"
+BOUND=""
+for d in /sys/bus/pci/devices/*; do
+	id="$(cat "$d/vendor"):$(cat "$d/device")"
+	case " $IDS " in *" $id "*) ;; *) continue ;; esac
+	bdf=${d##*/}
+	if [ -e "$d/driver" ]; then
+		echo "$bdf" >"$d/driver/unbind" 2>/dev/null || true
+	fi
+	echo vfio-pci >"$d/driver_override"
+	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null || true
+	BOUND="$BOUND $bdf"
+done
+# Wait (bounded) for each device's /dev/vfio/<group>.
+bindfail=0
+for bdf in $BOUND; do
+	d=/sys/bus/pci/devices/$bdf
+	g=$(basename "$(readlink "$d/iommu_group" 2>/dev/null)" 2>/dev/null || echo "?")
+	i=0
+	while [ ! -e "/dev/vfio/$g" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null || echo none)
+	if [ "$drv" != vfio-pci ] || [ ! -e "/dev/vfio/$g" ]; then
+		say "bind $bdf failed: driver=$drv group=$g"
+		bindfail=$((bindfail + 1))
+	fi
+done
+
+devtable() {
+	for bdf in $BOUND; do
+		d=/sys/bus/pci/devices/$bdf
+		printf '  %s %s:%s class=%s driver=%s group=%s\n' "$bdf" \
+			"$(cat "$d/vendor")" "$(cat "$d/device")" "$(cat "$d/class")" \
+			"$(basename "$(readlink "$d/driver")" 2>/dev/null)" \
+			"$(basename "$(readlink "$d/iommu_group")" 2>/dev/null)"
+	done
+}
+
+# Print (and count) sanitizer reports not yet shown.
+SAN_SEEN=0
+san_reports() {
+	n=0
+	for f in /tmp/san/*; do
+		[ -f "$f" ] || continue
+		case $f in *.shown) continue ;; esac
+		echo "===== sanitizer report $f ====="
+		cat "$f"
+		echo "===== end of $f ====="
+		mv "$f" "$f.shown"
+		n=$((n + 1))
+	done
+	SAN_SEEN=$((SAN_SEEN + n))
+	return 0
+}
+
+# bounded SECS OUTFILE CMD...: run CMD with its output in OUTFILE (streamed to
+# the console), for at most SECS seconds. A process stuck in the kernel cannot
+# be killed, so it is left behind rather than waited for. Sets BOUNDED_RC: the
+# exit status, "timeout" (killed) or "stuck" (unkillable); returns 0 on exit 0.
+bounded() {
+	_secs=$1 _out=$2
+	shift 2
+	: >"$_out"
+	"$@" >"$_out" 2>&1 </dev/null &
+	_pid=$!
+	tail -n +1 -f "$_out" 2>/dev/null &
+	_tail=$!
+	_i=0
+	while kill -0 "$_pid" 2>/dev/null && [ $_i -lt $((_secs * 10)) ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if kill -0 "$_pid" 2>/dev/null; then
+		pkill_tree "$_pid"
+		_j=0
+		while kill -0 "$_pid" 2>/dev/null && [ $_j -lt 50 ]; do sleep 0.1; _j=$((_j + 1)); done
+		if kill -0 "$_pid" 2>/dev/null; then
+			BOUNDED_RC=stuck
+		else
+			wait "$_pid" 2>/dev/null
+			BOUNDED_RC=timeout
+		fi
+		echo "guest: killed after $_secs s: $* ($BOUNDED_RC)" >>"$_out"
+	else
+		wait "$_pid"
+		BOUNDED_RC=$?
+	fi
+	sleep 0.2
+	kill "$_tail" 2>/dev/null
+	wait "$_tail" 2>/dev/null
+	[ "$BOUNDED_RC" = 0 ]
+}
+
+# pkill_tree PID: SIGKILL PID and its descendants (found through /proc/*/stat,
+# which never blocks on a stuck process's memory).
+pkill_tree() {
+	_kids=""
+	for _st in /proc/[0-9]*/stat; do
+		read -r _p _c _s _pp _rest <"$_st" 2>/dev/null || continue
+		[ "$_pp" = "$1" ] && _kids="$_kids $_p"
+	done
+	kill -KILL "$1" 2>/dev/null
+	for _k in $_kids; do pkill_tree "$_k"; done
+}
+
+power_off() {
+	sync
+	poweroff -f
+	sleep 5
+}
+
+if [ "$MODE" = smoke ]; then
+	say "modules: $(lsmod | awk 'NR>1{print $1}' | tr '\n' ' ')"
+	say "builtin fuse: $(grep -c fuse /proc/filesystems) /dev/fuse: $(ls -l /dev/fuse 2>&1)"
+	say "devices bound:"
+	devtable
+	say "/dev/vfio: $(ls /dev/vfio | tr '\n' ' ')"
+	for d in /sys/bus/pci/devices/*; do
+		echo "  ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") $(cat "$d/class") rm=$(cat "$d/reset_method" 2>/dev/null)"
+	done
+	for bdf in $BOUND; do
+		d=/sys/bus/pci/devices/$bdf
+		echo "  $bdf config=$(stat -c %s "$d/config") rom=$(stat -c %s "$d/rom" 2>/dev/null || echo -)"
+		awk '{ s = strtonum($2) ? strtonum($2) - strtonum($1) + 1 : 0; if (s) printf "    res%d size=%d flags=%s\n", NR - 1, s, $3 }' "$d/resource" 2>/dev/null ||
+			sed 's/^/    /' "$d/resource"
+	done
+	say "uptime $(cut -d' ' -f1 /proc/uptime)"
+	echo "smoke: modfail=$modfail bindfail=$bindfail"
+	power_off
+fi
+
+# probe: run the given binary with the bound addresses as arguments (for a
+# developer's look at what VFIO gives, without the filesystem).
+if [ "$MODE" = probe ]; then
+	timeout 60 /usr/bin/vfiofs $BOUND 2>&1
+	echo "probe: exit $?"
+	power_off
+fi
+
+. /tests/integration/lib.sh
+
+mounted=0
+if [ -x /usr/bin/vfiofs ]; then
+	if vfiofs_mount /vfio; then mounted=1; else say "mounting vfiofs at /vfio failed"; fi
+else
+	say "no vfiofs binary in the initramfs"
+fi
+say "devices:"
+devtable
+
+case $MODE in
+test)
+	tp=0 tf=$((modfail + bindfail))
+	wedged=""
+	for t in /tests/integration/test_*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		echo "=== $name ==="
+		if [ -n "$wedged" ]; then
+			say "$name skipped: $wedged"
+			tf=$((tf + 1))
+			continue
+		fi
+		# A test that left /vfio unmounted or broken gets it back.
+		if ! bounded 60 /tmp/ensure.txt sh -c '. /tests/integration/lib.sh; vfiofs_ensure /vfio'; then
+			cat /tmp/ensure.txt
+			wedged="vfiofs could not be mounted again (rc $BOUNDED_RC)"
+			say "$name skipped: $wedged"
+			tf=$((tf + 1))
+			continue
+		fi
+		bounded 120 /tmp/out.txt sh "$t"
+		rc=$BOUNDED_RC
+		line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" /tmp/out.txt | tail -n1)
+		if [ -n "$line" ]; then
+			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\1/')
+			f=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\2/')
+		else
+			say "$name printed no verdict (exit $rc)"
+			p=0 f=1
+		fi
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			say "$name exited $rc with no failed assertion"
+			f=1
+		fi
+		if [ "$rc" = stuck ]; then
+			wedged="$name is stuck in the kernel (D state): the bed is wedged"
+		fi
+		tp=$((tp + p)) tf=$((tf + f))
+		san_reports
+	done
+	# Unmount so that the daemon exits (and LeakSanitizer reports).
+	if [ -z "$wedged" ] && grep -q " /vfio fuse" /proc/mounts; then
+		bounded 30 /tmp/umount.txt sh -c '. /tests/integration/lib.sh; vfiofs_umount /vfio' ||
+			{ say "unmount of /vfio failed ($BOUNDED_RC)"; tf=$((tf + 1)); }
+	fi
+	san_reports
+	if [ "$SAN_SEEN" -gt 0 ]; then
+		say "$SAN_SEEN sanitizer report(s)"
+		tf=$((tf + SAN_SEEN))
+	fi
+	echo "vm-$KVER: $tp passed, $tf failed"
+	power_off
+	;;
+demo)
+	sh /tests/integration/demo.sh 2>&1
+	san_reports
+	power_off
+	;;
+shell)
+	say "interactive shell; vfiofs is mounted at /vfio ($mounted); exit to power off"
+	setsid cttyhack sh -l
+	power_off
+	;;
+bench)
+	echo "no benchmarks yet"
+	power_off
+	;;
+*)
+	say "unknown mode $MODE"
+	power_off
+	;;
+esac

@@ -1,0 +1,144 @@
+#!/bin/sh
+# Boot the VM test bed once.
+#   run.sh --kernel 6.1|6.12 --mode test|demo|shell|bench|smoke|probe
+#          [--binary build/vfiofs] [--log FILE] [--timeout SECONDS]
+# Devices at fixed addresses (see tests/integration/lib.sh):
+#   0000:00:03.0 edu        0000:00:04.0 nvme        0000:00:05.0 ivshmem-plain
+#   0000:01:00.0 e1000e (behind the pcie-root-port at 00:06.0)
+#   0000:00:07.0 pci-testdev
+# The serial console goes to stdout and to build/vm-<kver>-<mode>.log.
+# test mode: passes only if the guest's "vm-<kver>: N passed, 0 failed" line is
+# there, no sanitizer report is in the log and the ivshmem pattern the guest
+# wrote is in the host's backing file; prints "vm-<kver> host: N passed, N
+# failed" (the host-side checks only: the guest's line counts its own).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KVER="" MODE="" BIN="$ROOT/build/vfiofs" LOG="" TMO=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KVER=$2; shift 2 ;;
+	--mode) MODE=$2; shift 2 ;;
+	--binary) BIN=$2; shift 2 ;;
+	--log) LOG=$2; shift 2 ;;
+	--timeout) TMO=$2; shift 2 ;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+case $KVER in 6.1|6.12) ;; *) echo "run.sh: --kernel 6.1|6.12" >&2; exit 2 ;; esac
+case $MODE in test|demo|shell|bench|smoke|probe) ;; *) echo "run.sh: --mode test|demo|shell|bench|smoke|probe" >&2; exit 2 ;; esac
+case $BIN in /*|-) ;; *) BIN=$(pwd)/$BIN ;; esac
+if [ "$BIN" != - ] && [ ! -x "$BIN" ]; then
+	if [ "$MODE" = smoke ]; then BIN=-; else
+		echo "run.sh: no binary $BIN (run make)" >&2; exit 1
+	fi
+fi
+[ -n "$LOG" ] || LOG=$ROOT/build/vm-$KVER-$MODE.log
+[ -n "$TMO" ] || case $MODE in test) TMO=600 ;; shell) TMO=0 ;; *) TMO=300 ;; esac
+
+KDIR=$ROOT/build/kernels/$KVER
+[ -f "$KDIR/vmlinuz" ] || "$ROOT/tests/vm/kernels.sh" "$KVER"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+INITRD=$work/initrd.gz
+SHM=$work/ivshmem.mem
+"$ROOT/tests/vm/mkinitrd.sh" "$KVER" "$BIN" "$INITRD"
+dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
+
+set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
+	-vga none -nic none -device intel-iommu \
+	-device edu,addr=03.0 \
+	-device nvme,serial=vfiofs1,addr=04.0 \
+	-object memory-backend-file,id=M,size=1M,mem-path="$SHM",share=on \
+	-device ivshmem-plain,memdev=M,addr=05.0 \
+	-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=06.0 \
+	-device e1000e,bus=rp1,addr=00.0 \
+	-device pci-testdev,addr=07.0 \
+	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
+	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER"
+
+mkdir -p "$(dirname "$LOG")"
+start=$(date +%s)
+if [ "$MODE" = shell ]; then
+	"$@"
+	exit $?
+fi
+set +e
+if [ "$TMO" -gt 0 ]; then
+	timeout -k 10 "$TMO" "$@" </dev/null 2>&1 | tee "$LOG"
+else
+	"$@" </dev/null 2>&1 | tee "$LOG"
+fi
+set -e
+secs=$(($(date +%s) - start))
+# The serial console ends lines with \r\n.
+tr -d '\r' <"$LOG" >"$work/log" && cp "$work/log" "$LOG"
+echo "run.sh: $KVER $MODE: $secs s, log in $LOG"
+
+case $MODE in
+smoke)
+	grep -q '^smoke: modfail=0 bindfail=0$' "$LOG"
+	exit $?
+	;;
+demo)
+	grep -q '^demo: OK$' "$LOG"
+	exit $?
+	;;
+bench)
+	grep -q 'no benchmarks yet' "$LOG"
+	exit $?
+	;;
+probe)
+	grep -q '^probe: exit 0$' "$LOG"
+	exit $?
+	;;
+esac
+
+# test mode: the guest's verdict, then the host-side checks.
+hp=0 hf=0
+ok() { hp=$((hp + 1)); echo "host: ok - $1"; }
+ko() { hf=$((hf + 1)); echo "host: FAIL - $1"; }
+
+# The guest's own failures are counted in its line; here only its presence.
+guest_failed=0
+line=$(grep -E "^vm-$KVER: [0-9]+ passed, [0-9]+ failed$" "$LOG" | tail -n1 || true)
+if [ -z "$line" ]; then
+	ko "guest verdict line vm-$KVER: ... (missing: crash, hang or timeout after ${TMO}s)"
+else
+	ok "guest verdict present: $line"
+	echo "$line" | grep -q ' 0 failed$' || guest_failed=1
+fi
+
+# A sanitizer report anywhere in the log (guest-init prints the reports the
+# sanitized daemon wrote) is a failure.
+if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer' "$LOG"; then
+	ko "sanitizer report(s) in the log: $(grep -cE 'SUMMARY: .*Sanitizer|runtime error:' "$LOG")"
+else
+	ok "no sanitizer report in the log"
+fi
+
+# The pattern tests/integration/test_ivshmem.sh writes through vfiofs into
+# ivshmem's BAR2; see IVSHMEM_* there. Built independently here.
+exp=$work/expected.mem
+dd if=/dev/zero of="$exp" bs=1M count=1 status=none
+printf 'vfiofs-ivshmem-check' | dd of="$exp" bs=1 seek=4096 conv=notrunc status=none
+printf '\357\276\255\336' | dd of="$exp" bs=1 seek=8192 conv=notrunc status=none
+printf 'EN' | dd of="$exp" bs=1 seek=1048574 conv=notrunc status=none
+got=$(dd if="$SHM" bs=1 skip=4096 count=20 status=none)
+[ "$got" = vfiofs-ivshmem-check ] && ok "ivshmem 0x1000: '$got'" ||
+	ko "ivshmem 0x1000: expected 'vfiofs-ivshmem-check', got '$got'"
+got=$(od -An -tx1 -j 8192 -N 4 "$SHM" | tr -d ' \n')
+[ "$got" = efbeadde ] && ok "ivshmem 0x2000: 0xdeadbeef (bytes $got)" ||
+	ko "ivshmem 0x2000: expected bytes efbeadde, got $got"
+got=$(od -An -c -j 1048574 -N 2 "$SHM" | tr -d ' \n')
+[ "$got" = EN ] && ok "ivshmem short write at the end: '$got'" ||
+	ko "ivshmem short write at the end: expected 'EN', got '$got'"
+if cmp -s "$exp" "$SHM"; then
+	ok "ivshmem backing file holds exactly the pattern"
+else
+	ko "ivshmem backing file differs: $(cmp "$exp" "$SHM" 2>&1 | head -n1)"
+fi
+echo "vm-$KVER host: $hp passed, $hf failed"
+[ "$hf" -eq 0 ] && [ "$guest_failed" -eq 0 ]
