@@ -91,6 +91,7 @@ install: $(BUILD)/vfiofs
 	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(PREFIX)/bin/vfiofs
 	install -D -m 0755 mount-helpers/mount.vfiofs $(DESTDIR)/sbin/mount.vfiofs
 	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(PREFIX)/sbin/vfio-bind
+	install -D -m 0644 vfiofs.1 $(DESTDIR)$(PREFIX)/share/man/man1/vfiofs.1
 
 clean:
 	rm -rf $(BUILD)
