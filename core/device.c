@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 
 #include "core/log.h"
@@ -244,6 +245,7 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		return -ENOMEM;
 	strcpy(d->bdf, bdf);
 	d->fd = -1;
+	d->req_fd = -1;
 	d->container = c;
 	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
 		d->regions[i].index = i;
@@ -297,11 +299,53 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		log_err("%s: enable: %s", bdf, strerror(-err));
 		goto fail;
 	}
+	/* Not fatal: without it an unbind waits for the hot-plug rescan. */
+	err = vfio_device_req_eventfd(d);
+	if (err < 0)
+		log_warn("%s: no request interrupt: %s", bdf, strerror(-err));
 	*out = d;
 	return 0;
 fail:
 	vfio_device_close(d);
 	return err;
+}
+
+int vfio_device_req_eventfd(struct vfio_device *d)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii),
+				    .index = VFIO_PCI_REQ_IRQ_INDEX };
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} s = { 0 };
+	int fd, err;
+
+	if (d->released)
+		return -ENODEV;
+	if (d->req_fd >= 0)
+		return d->req_fd;
+	if (d->num_irqs <= VFIO_PCI_REQ_IRQ_INDEX)
+		return -ENOTSUP;
+	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0)
+		return -errno;
+	if (ii.count < 1 || !(ii.flags & VFIO_IRQ_INFO_EVENTFD))
+		return -ENOTSUP;
+	fd = sys->eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	s.set.argsz = sizeof(s);
+	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	s.set.index = VFIO_PCI_REQ_IRQ_INDEX;
+	s.set.start = 0;
+	s.set.count = 1;
+	s.fd = fd;
+	if (sys->ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &s) < 0) {
+		err = -errno;
+		sys->close(fd);
+		return err;
+	}
+	d->req_fd = fd;
+	return fd;
 }
 
 void vfio_device_release(struct vfio_device *d)
@@ -313,6 +357,10 @@ void vfio_device_release(struct vfio_device *d)
 	if (d->fd >= 0)
 		sys->close(d->fd);
 	d->fd = -1;
+	/* After the device fd: closing it dropped the kernel's trigger. */
+	if (d->req_fd >= 0)
+		sys->close(d->req_fd);
+	d->req_fd = -1;
 	/* The group too: an open group keeps host drivers off its devices. */
 	if (d->group)
 		vfio_group_put(d->container, d->group);

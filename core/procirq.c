@@ -100,6 +100,19 @@ int cpulist_contains(const char *list, unsigned int cpu)
 	return found;
 }
 
+int procirq_cpu_online(unsigned int cpu)
+{
+	char path[PATH_MAX], online[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
+		 sys->sysfs_root);
+	n = sys_read_file(path, online, sizeof(online));
+	if (n < 0)
+		return (int)n;
+	return cpulist_contains(online, cpu);
+}
+
 int procirq_affinity_read(int irq, char *buf, size_t size)
 {
 	char path[PATH_MAX];

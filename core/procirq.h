@@ -18,6 +18,8 @@ int procirq_find(const char *name);
  * Returns 1 yes, 0 no, -EINVAL when the list is malformed.
  */
 int cpulist_contains(const char *list, unsigned int cpu);
+/* Is cpu online (<sysfs>/devices/system/cpu/online)? 1, 0 or -errno. */
+int procirq_cpu_online(unsigned int cpu);
 
 /* The CPU list of <proc>/irq/IRQ/smp_affinity_list into buf. */
 int procirq_affinity_read(int irq, char *buf, size_t size);

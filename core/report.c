@@ -67,6 +67,11 @@ int vfio_format_counters(const struct vfio_device *d, char *buf, size_t size)
 	out_add(&o, "config.reads %llu\n", ld(&d->config_reads));
 	out_add(&o, "config.writes %llu\n", ld(&d->config_writes));
 	out_add(&o, "resets %llu\n", ld(&d->resets));
+	/* Vectors enabled (an eventfd handed to the kernel), by number. */
+	for (i = 0; d->irqs.vec && i < d->irqs.count; i++)
+		if (d->irqs.vec[i].efd >= 0)
+			out_add(&o, "irq%u.events %llu\n", i,
+				ld(&d->irqs.vec[i].total));
 	return out_end(&o);
 }
 

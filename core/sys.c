@@ -127,6 +127,9 @@ int sys_write_file(const char *path, const char *buf, size_t len)
 	do {
 		n = sys->pwrite(fd, buf, len, 0);
 	} while (n < 0 && errno == EINTR);
+	/* /proc/irq/N/smp_affinity_list (6.12) is not pwrite-able. */
+	if (n < 0 && errno == ESPIPE)
+		n = write(fd, buf, len);
 	if (n < 0)
 		err = -errno;
 	else if ((size_t)n != len)

@@ -79,6 +79,7 @@ struct vfio_device {
 	uint64_t resets;
 	struct vfio_irqs irqs; /* the interrupt type served (core/irq.c) */
 	bool released; /* fd closed after the kernel asked for it back */
+	int req_fd; /* eventfd of the VFIO request interrupt, -1 if none */
 };
 
 /* ---- container and groups (core/container.c) ---- */
@@ -122,6 +123,15 @@ void vfio_device_close(struct vfio_device *d);
  * threads out of d meanwhile.
  */
 void vfio_device_release(struct vfio_device *d);
+
+/*
+ * The eventfd of the VFIO request interrupt (VFIO_PCI_REQ_IRQ_INDEX), armed
+ * at open: vfio-pci signals it when the kernel wants the device back (an
+ * unbind, which waits until the device fd is closed). Arms it if not yet
+ * armed; returns the fd (owned by d, closed at release), -ENOTSUP when the
+ * device has no request interrupt, -ENODEV once released.
+ */
+int vfio_device_req_eventfd(struct vfio_device *d);
 
 /* Memory space and bus master on, INTx disabled (config command register). */
 int vfio_device_enable(struct vfio_device *d);

@@ -81,5 +81,7 @@ void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
 /* Take p off the list; returns the request the caller must answer now. */
 fuse_req_t loop_unpark(struct parked *p);
 unsigned long loop_parked_count(void);
+/* The session, for notifications (poll, cache invalidation). */
+struct fuse_session *loop_session(void);
 
 #endif

@@ -226,6 +226,11 @@ unsigned long loop_parked_count(void)
 	return nr_parked;
 }
 
+struct fuse_session *loop_session(void)
+{
+	return session;
+}
+
 void loop_fini(void)
 {
 	/* Blocked readers get EINTR; after an unmount nobody reads it. */

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/sysfs.h"
 #include "fs/fs.h"
+#include "fs/hotplug.h"
 #include "fs/nodes.h"
 
 struct fs_opts fs_opts;
@@ -289,6 +290,10 @@ int main(int argc, char *argv[])
 	nr_devs = open_devices(&cl, root, &devs);
 	if (nr_devs < 0)
 		goto out_nodes;
+	/* From here fs/hotplug.c owns the devices, those to come as well. */
+	hotplug_adopt(root, devs, nr_devs);
+	free(devs);
+	devs = NULL;
 	if (fuse_session_mount(se, copts.mountpoint) != 0)
 		goto out_devices;
 	log_info("mounted on %s with %d device(s)", copts.mountpoint, nr_devs);
@@ -302,10 +307,13 @@ int main(int argc, char *argv[])
 		log_err("setting up the event loop: %s", strerror(-res));
 		goto out_loop;
 	}
+	/* After daemonizing: the notifications run on a short-lived thread. */
+	hotplug_start(se, cl.devices, cl.nr_devices);
 	res = loop_run();
 	ret = res < 0 ? 1 : 0;
 out_loop:
 	/* Blocked readers are answered while the mount still stands. */
+	hotplug_stop();
 	loop_fini();
 out_unmount:
 	fuse_session_unmount(se);
@@ -313,9 +321,7 @@ out_unmount:
 		log_info("unmounted");
 out_devices:
 	handles_fini();
-	for (i = 0; i < nr_devs; i++)
-		vfio_device_close(devs[i]);
-	free(devs);
+	hotplug_fini();
 out_nodes:
 	nodes_fini();
 out_session:

@@ -92,22 +92,34 @@ struct node *node_new(struct node *parent, const char *name,
 	return n;
 }
 
-void node_free(struct node *n)
+static void node_unlink(struct node *n)
 {
 	struct node *p = n->parent;
 
+	if (!p || n->detached)
+		return;
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		p->children = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		p->last_child = n->prev;
+	n->prev = n->next = NULL;
+}
+
+void node_detach(struct node *n)
+{
+	node_unlink(n);
+	n->detached = true;
+}
+
+void node_free(struct node *n)
+{
 	while (n->children)
 		node_free(n->children);
-	if (p) {
-		if (n->prev)
-			n->prev->next = n->next;
-		else
-			p->children = n->next;
-		if (n->next)
-			n->next->prev = n->prev;
-		else
-			p->last_child = n->prev;
-	}
+	node_unlink(n);
 	ino_free(n->ino);
 	free(n->name);
 	free(n);

@@ -31,6 +31,7 @@ struct handle {
 	char *text;
 	size_t text_len;
 	bool text_valid;
+	void *priv; /* the handler's own per-open state (irq events) */
 	struct handle *prev, *next; /* open handles, freed at exit */
 };
 
@@ -56,6 +57,13 @@ struct file_ops {
 			 off_t off);
 	int (*show)(struct node *n, char *buf, size_t size);
 	int (*store)(struct node *n, const char *buf, size_t len);
+	/*
+	 * poll(): the events ready now (POLLIN...). ph (may be NULL) is the
+	 * handler's to keep for fuse_lowlevel_notify_poll or to destroy.
+	 * Files without it are always ready.
+	 */
+	unsigned int (*poll)(struct handle *h, struct fuse_pollhandle *ph);
+	bool stream; /* not seekable, reads ignore the offset (irq events) */
 };
 
 /* Make the child called name of a directory whose entries are not listed. */
@@ -68,6 +76,7 @@ struct node {
 	uint64_t nlookup; /* lookups the kernel holds (see forget) */
 	enum node_kind kind;
 	bool dynamic; /* made on lookup, freed when forgotten, never listed */
+	bool detached; /* out of its parent's list (device gone), see below */
 	char *name;
 	struct node *parent;
 	struct node *children, *last_child; /* in creation order */
@@ -88,6 +97,11 @@ struct node *node_new(struct node *parent, const char *name,
 		      enum node_kind kind, const struct file_ops *ops);
 /* Free n and everything below it. */
 void node_free(struct node *n);
+/*
+ * Take n out of its parent's list: no longer found or listed, but its inode
+ * numbers stay valid (the kernel may still hold them) until node_free.
+ */
+void node_detach(struct node *n);
 struct node *node_child(struct node *dir, const char *name);
 /* "0000:00:03.0/regs/bar0/0x60" (relative to the mount) into buf. */
 const char *node_path(const struct node *n, char *buf, size_t size);
@@ -98,6 +112,8 @@ void handles_fini(void);
 
 /* fs/tree.c: the directory of one device. */
 int tree_add_device(struct node *root, struct vfio_device *d);
+/* The directory of d under root, or NULL. */
+struct node *tree_find_device(struct node *root, struct vfio_device *d);
 
 /* fs/file_text.c: generic text files and the text handlers. */
 int text_file_open(struct handle *h);
@@ -120,5 +136,13 @@ extern const struct file_ops file_rom_ops;
 /* fs/file_regs.c: regs/<region>/<name>. */
 extern const struct file_ops file_reg_ops;
 int regs_make_node(struct node *dir, const char *name, struct node **out);
+
+/*
+ * fs/file_irq.c: the device is going away (released, unbound, unmount):
+ * answer its parked reads with ENODEV and stop watching its eventfds.
+ */
+void irq_files_device_gone(struct vfio_device *d);
+/* fs/file_irq.c: the irq/ directory of a device (in tree_add_device). */
+int irq_tree_add(struct node *dir, struct vfio_device *d);
 
 #endif

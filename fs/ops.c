@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,11 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 	else
 		log_warn("kernel lacks atomic O_TRUNC: `echo > file` will "
 			 "fail");
+	/* Page cache reads (splice, i.e. sendfile: busybox cat on 6.12) are
+	 * then made in the reader's own context, so a signal interrupts one
+	 * parked on irq/N/events; a background readahead could not be
+	 * interrupted and would keep its page locked. */
+	conn->want &= ~FUSE_CAP_ASYNC_READ;
 }
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -115,6 +121,11 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	if (dir->kind != NODE_DIR) {
 		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	/* A gone device's directory makes no new (never freed) nodes. */
+	if (node_gone(dir)) {
+		fuse_reply_err(req, ENOENT);
 		return;
 	}
 	n = node_child(dir, name);
@@ -309,6 +320,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * is ignored: shell redirection never truncates a device. */
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
+	fi->nonseekable = n->ops->stream;
 	if (fuse_reply_open(req, fi))
 		handle_free(h);
 }
@@ -329,6 +341,8 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	if (h->node->ops->read_req) {
+		/* The file's flags now: fcntl may have set O_NONBLOCK. */
+		h->flags = fi->flags;
 		h->node->ops->read_req(h, req, size, off);
 		return;
 	}
@@ -386,6 +400,27 @@ static void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
 	fuse_reply_err(req, 0);
+}
+
+/*
+ * poll()/select(): files without a poll handler are always ready; a handler
+ * keeps ph to notify the kernel when that changes.
+ */
+static void fs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+
+	if (!h || node_gone(h->node) || !h->node->ops->poll) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, h && !node_gone(h->node) ?
+					     POLLIN | POLLOUT | POLLRDNORM |
+						     POLLWRNORM :
+					     POLLERR);
+		return;
+	}
+	fuse_reply_poll(req, h->node->ops->poll(h, ph));
 }
 
 /* ---- the tree is fixed: no creating, removing or renaming ---- */
@@ -467,4 +502,5 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.rename = fs_rename,
 	.link = fs_link,
 	.create = fs_create,
+	.poll = fs_poll,
 };

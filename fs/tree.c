@@ -42,6 +42,16 @@ static bool region_has_regs(const struct vfio_region *r)
 	return region_shown(r) && strcmp(r->name, "rom");
 }
 
+struct node *tree_find_device(struct node *root, struct vfio_device *d)
+{
+	struct node *c;
+
+	for (c = root->children; c; c = c->next)
+		if (c->dev == d && c->kind == NODE_DIR)
+			return c;
+	return NULL;
+}
+
 int tree_add_device(struct node *root, struct vfio_device *d)
 {
 	struct node *dir, *regs, *n;
@@ -93,6 +103,9 @@ int tree_add_device(struct node *root, struct vfio_device *d)
 		n->off = pci_ids[i].off;
 		n->width = pci_ids[i].width;
 	}
+	/* Last: nothing after it can fail and leave its state behind. */
+	if (irq_tree_add(dir, d) < 0)
+		goto nomem;
 	return 0;
 
 nomem:

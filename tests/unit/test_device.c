@@ -25,6 +25,7 @@
 #define CONT_FD 100
 #define GROUP_FD 101
 #define DEV_FD 102
+#define REQ_FD 103 /* the request interrupt's eventfd */
 #define GROUP 7
 #define BDF "0000:00:03.0"
 #define REG_OFF(i) ((uint64_t)(i) << 40) /* as vfio-pci lays them out */
@@ -39,11 +40,14 @@ static struct {
 	bool not_viable;
 	bool can_reset;
 	bool cyclic_caps;
+	bool has_req; /* a request interrupt (VFIO_PCI_REQ_IRQ_INDEX) */
+	bool fail_req_set; /* its VFIO_DEVICE_SET_IRQS fails */
+	int req_sets, eventfds;
 	int fail_mmap_at; /* this mmap call fails */
 	int group_opens, sleeps, sleep_total, set_iommu, check_ext_type;
 	int region_info_calls[VFIO_PCI_NUM_REGIONS];
 	int mmaps, munmaps, resets;
-	int closes[4]; /* by fd - CONT_FD */
+	int closes[5]; /* by fd - CONT_FD */
 	char group_path[PATH_MAX];
 	uint64_t mmap_off[8];
 	uint8_t cfg[256];
@@ -75,7 +79,7 @@ static int fake_open(const char *path, int flags, mode_t mode)
 
 static int fake_close(int fd)
 {
-	if (fd >= CONT_FD && fd <= DEV_FD) {
+	if (fd >= CONT_FD && fd <= REQ_FD) {
 		k.closes[fd - CONT_FD]++;
 		return 0;
 	}
@@ -198,6 +202,31 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		assert_int_equal(fd, DEV_FD);
 		ii->flags = 0;
 		ii->count = 0;
+		if (ii->index == VFIO_PCI_REQ_IRQ_INDEX && k.has_req) {
+			ii->flags = VFIO_IRQ_INFO_EVENTFD;
+			ii->count = 1;
+		}
+		return 0;
+	}
+	case VFIO_DEVICE_SET_IRQS: {
+		struct vfio_irq_set *set = arg;
+		int32_t efd;
+
+		assert_int_equal(fd, DEV_FD);
+		assert_int_equal(set->index, VFIO_PCI_REQ_IRQ_INDEX);
+		assert_int_equal(set->flags,
+				 VFIO_IRQ_SET_DATA_EVENTFD |
+					 VFIO_IRQ_SET_ACTION_TRIGGER);
+		assert_int_equal(set->start, 0);
+		assert_int_equal(set->count, 1);
+		assert_true(set->argsz >= sizeof(*set) + sizeof(efd));
+		memcpy(&efd, set->data, sizeof(efd));
+		assert_int_equal(efd, REQ_FD);
+		k.req_sets++;
+		if (k.fail_req_set) {
+			errno = EINVAL;
+			return -1;
+		}
 		return 0;
 	}
 	case VFIO_DEVICE_RESET:
@@ -251,6 +280,12 @@ static int fake_munmap(void *addr, size_t len)
 {
 	k.munmaps++;
 	return munmap(addr, len);
+}
+
+static int fake_eventfd(unsigned int initval, int flags)
+{
+	k.eventfds++;
+	return REQ_FD;
 }
 
 static void fake_sleep(unsigned int ms)
@@ -307,6 +342,7 @@ static int setup(void **state)
 	fake_sys.mmap = fake_mmap;
 	fake_sys.munmap = fake_munmap;
 	fake_sys.sleep_ms = fake_sleep;
+	fake_sys.eventfd = fake_eventfd;
 	fake_sys.dev_root = "/fakedev";
 	fake_sys.sysfs_root = tree;
 	sys = &fake_sys;
@@ -587,6 +623,60 @@ static void test_enable_keeps_bits(void **state)
 	vfio_container_close(&c);
 }
 
+/* The request interrupt: armed at open, closed at release. */
+static void test_request_irq(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	k.has_req = true;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(d->req_fd, REQ_FD);
+	assert_int_equal(k.req_sets, 1);
+	/* Asking again gives the same fd, armed once. */
+	assert_int_equal(vfio_device_req_eventfd(d), REQ_FD);
+	assert_int_equal(k.req_sets, 1);
+	assert_int_equal(k.eventfds, 1);
+	vfio_device_release(d);
+	assert_int_equal(k.closes[REQ_FD - CONT_FD], 1);
+	assert_int_equal(k.closes[DEV_FD - CONT_FD], 1);
+	assert_int_equal(d->req_fd, -1);
+	assert_int_equal(vfio_device_req_eventfd(d), -ENODEV);
+	vfio_device_close(d);
+	assert_int_equal(k.closes[REQ_FD - CONT_FD], 1);
+	vfio_container_close(&c);
+}
+
+/* Without one (or when arming fails) the device still opens. */
+static void test_no_request_irq(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(d->req_fd, -1);
+	assert_int_equal(vfio_device_req_eventfd(d), -ENOTSUP);
+	assert_int_equal(k.eventfds, 0);
+	vfio_device_close(d);
+	assert_int_equal(k.closes[REQ_FD - CONT_FD], 0);
+
+	k.has_req = true;
+	k.fail_req_set = true;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(d->req_fd, -1);
+	assert_int_equal(k.req_sets, 1);
+	/* The eventfd the kernel refused is closed. */
+	assert_int_equal(k.closes[REQ_FD - CONT_FD], 1);
+	assert_int_equal(vfio_device_req_eventfd(d), -EINVAL);
+	vfio_device_close(d);
+	assert_int_equal(k.closes[REQ_FD - CONT_FD], 2);
+	vfio_container_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +691,8 @@ int main(void)
 		cmocka_unit_test_setup(test_nommap, setup),
 		cmocka_unit_test_setup(test_reset, setup),
 		cmocka_unit_test_setup(test_enable_keeps_bits, setup),
+		cmocka_unit_test_setup(test_request_irq, setup),
+		cmocka_unit_test_setup(test_no_request_irq, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

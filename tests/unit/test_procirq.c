@@ -295,6 +295,23 @@ static void test_affinity_offline(void **state)
 	assert_int_equal(pwrites, 1);
 }
 
+/* The check cpu writes make before enabling anything. */
+static void test_cpu_online(void **state)
+{
+	assert_int_equal(procirq_cpu_online(0), 1);
+	assert_int_equal(procirq_cpu_online(1), 1);
+	assert_int_equal(procirq_cpu_online(2), 0);
+	assert_int_equal(procirq_cpu_online(99), 0);
+	put("devices/system/cpu/online", "0,2-3\n");
+	assert_int_equal(procirq_cpu_online(1), 0);
+	assert_int_equal(procirq_cpu_online(3), 1);
+	put("devices/system/cpu/online", "garbage\n");
+	assert_int_equal(procirq_cpu_online(0), -EINVAL);
+	sh("rm '%s/devices/system/cpu/online'", tree);
+	assert_int_equal(procirq_cpu_online(0), -ENOENT);
+	assert_int_equal(pwrites, 0);
+}
+
 static void test_affinity_write_errors(void **state)
 {
 	/* No such IRQ: the open's errno. */
@@ -341,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup(test_affinity_read, setup),
 		cmocka_unit_test_setup(test_affinity_write, setup),
 		cmocka_unit_test_setup(test_affinity_offline, setup),
+		cmocka_unit_test_setup(test_cpu_online, setup),
 		cmocka_unit_test_setup(test_affinity_write_errors, setup),
 		cmocka_unit_test_setup(test_affinity_not_taken, setup),
 		cmocka_unit_test_setup(test_affinity_not_taken_wide, setup),

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -84,6 +85,31 @@ static void test_counters(void **state)
 	assert_string_equal(buf, counters);
 }
 
+/* One line per enabled vector (an eventfd), after the fixed ones. */
+static void test_counters_irq(void **state)
+{
+	struct vfio_vector vec[4] = {
+		{ .efd = -1, .total = 0 },
+		{ .efd = 10, .total = 3 },
+		{ .efd = -1, .total = 0 },
+		{ .efd = 12, .total = 18446744073709551615ull },
+	};
+	char buf[2048];
+	char want[sizeof(counters) + 128];
+
+	dev.irqs.index = VFIO_PCI_MSIX_IRQ_INDEX;
+	dev.irqs.count = 4;
+	dev.irqs.vec = vec;
+	snprintf(want, sizeof(want),
+		 "%sirq1.events 3\nirq3.events 18446744073709551615\n",
+		 counters);
+	assert_int_equal(vfio_format_counters(&dev, buf, sizeof(buf)),
+			 (int)strlen(want));
+	assert_string_equal(buf, want);
+	dev.irqs.vec = NULL;
+	dev.irqs.count = 0;
+}
+
 static void test_regions(void **state)
 {
 	char buf[2048];
@@ -116,6 +142,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_counters, setup),
+		cmocka_unit_test_setup(test_counters_irq, setup),
 		cmocka_unit_test_setup(test_regions, setup),
 		cmocka_unit_test_setup(test_too_small, setup),
 	};

@@ -29,8 +29,10 @@ for flavour in plain asan; do
 			--timeout 900 2>&1 | tee "$out"
 		set -e
 		secs=$(($(date +%s) - start))
-		g=$(grep -E "^vm-$kv: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -n1 || true)
-		h=$(grep -E "^vm-$kv host: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
+		# From this run's own output (another run may rewrite the same log).
+		tr -d '\r' <"$out" >"$out.tmp" && mv "$out.tmp" "$out"
+		g=$(grep -aE "^vm-$kv: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
+		h=$(grep -aE "^vm-$kv host: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
 		for line in "$g" "$h"; do
 			if [ -n "$line" ]; then
 				p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\1/')

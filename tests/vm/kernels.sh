@@ -61,7 +61,26 @@ for kv in $KVERS; do
 	chmod 755 "$tmp" # apt-get download drops privileges to _apt
 	chown _apt "$tmp" 2>/dev/null || true
 	trap 'rm -rf "$tmp"' EXIT INT TERM
-	(cd "$tmp" && timeout 900 apt-get download -q "$pkg" >&2)
+	if ! (cd "$tmp" && timeout 900 apt-get download -q "$pkg" >&2); then
+		# Stale package lists name a version the archive no longer has:
+		# update them once and resolve again.
+		if [ "$updated" = 0 ] && [ "$(id -u)" -eq 0 ]; then
+			timeout 600 apt-get update -q >&2 || true
+			updated=1
+			pkg=$(resolve "$meta")
+			want="$pkg $(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')"
+		fi
+		if [ -z "$pkg" ] || ! (cd "$tmp" && timeout 900 apt-get download -q "$pkg" >&2); then
+			rm -rf "$tmp"
+			trap - EXIT INT TERM
+			if [ -f "$dir/stamp" ] && [ -f "$dir/vmlinuz" ]; then
+				echo "kernels: cannot download $want; using cached $(cat "$dir/stamp")" >&2
+				continue
+			fi
+			echo "kernels: cannot download $meta ($pkg)" >&2
+			exit 1
+		fi
+	fi
 	deb=$(ls "$tmp"/*.deb)
 	timeout 300 dpkg-deb -x "$deb" "$tmp/x"
 

@@ -47,6 +47,8 @@ if [ "$BIN" != - ]; then
 fi
 
 cp "$ROOT"/tests/integration/*.sh "$stage/tests/integration/" 2>/dev/null || true
+# The irq tests' and the benchmark's helper (blocked reads, signals, poll).
+gcc -static -O2 -Wall -o "$stage/usr/bin/irqtool" "$ROOT/tests/vm/irqtool.c" -lpthread
 cp "$ROOT/tests/vm/guest-init.sh" "$stage/init"
 chmod +x "$stage/init" "$stage"/tests/integration/*.sh 2>/dev/null || true
 

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Devices coming and going while mounted: the VFIO request interrupt (the
+ * kernel wants a device back) and inotify on /dev/vfio (devices bound to
+ * vfio-pci after the mount, or unbound).
+ */
+#ifndef VFIOFS_FS_HOTPLUG_H
+#define VFIOFS_FS_HOTPLUG_H
+
+#include "fs/fs.h"
+#include "fs/nodes.h"
+
+/*
+ * Take over the n devices opened at mount (their directories are under
+ * root already); the array stays the caller's. From here on hotplug_fini
+ * closes them.
+ */
+void hotplug_adopt(struct node *root, struct vfio_device **devs, int n);
+/*
+ * After loop_init: watch each device's request interrupt and /dev/vfio,
+ * then look for devices bound since the mount. only/nonly: the --device=
+ * list (nonly == 0: every device). Failures are logged, never fatal.
+ */
+void hotplug_start(struct fuse_session *se, char **only, int nonly);
+/*
+ * Before loop_fini: answer every device's parked reads (ENODEV) and stop
+ * watching; stops the notifier thread.
+ */
+void hotplug_stop(void);
+/* After handles_fini, before nodes_fini: close every device, free the
+ * directories of the devices that went away. */
+void hotplug_fini(void);
+
+#endif

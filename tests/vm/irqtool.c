@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+/*
+ * irqtool: what the guest's shell cannot do for the irq/ tests and the
+ * benchmark (built statically into the test bed's initramfs).
+ *   irqtool read FILE [nonblock]     one read(); prints the data or ERR name
+ *   irqtool eintr FILE MS            SIGALRM handler (no SA_RESTART), alarm
+ *                                    after MS ms during a blocked read
+ *   irqtool sigint FILE              `cat FILE` in a child, SIGINT it once
+ *                                    blocked, time until it is gone
+ *   irqtool poll FILE MS             poll() for POLLIN with a timeout
+ *   irqtool readers N FILE...        N threads blocked in read() at once
+ *   irqtool bench-raw BDF N          edu: raise (BAR0 0x60) -> eventfd read,
+ *                                    on a VFIO device of its own
+ *   irqtool bench-fs DIR N           the same through DIR/bar0, DIR/irq/0/events
+ *   irqtool time CMD [ARG...]        run CMD; "time <us> exit <rc>" on stderr
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/vfio.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const char *ename(int e)
+{
+	switch (e) {
+	case EINTR: return "EINTR";
+	case EAGAIN: return "EAGAIN";
+	case ENODEV: return "ENODEV";
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case EBUSY: return "EBUSY";
+	case EIO: return "EIO";
+	default: return strerror(e);
+	}
+}
+
+static int do_read(const char *file, int nonblock)
+{
+	char buf[256];
+	int fd = open(file, O_RDONLY | (nonblock ? O_NONBLOCK : 0));
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("ERR open %s\n", ename(errno));
+		return 1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		printf("ERR %s\n", ename(errno));
+		return 1;
+	}
+	buf[n] = '\0';
+	printf("%s", buf);
+	return 0;
+}
+
+static volatile sig_atomic_t got_sig;
+static uint64_t sig_ns;
+
+static void on_sig(int sig)
+{
+	got_sig = sig;
+	sig_ns = now_ns();
+}
+
+static int do_eintr(const char *file, int ms)
+{
+	struct sigaction sa = { .sa_handler = on_sig }; /* no SA_RESTART */
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+	char buf[64];
+	int fd = open(file, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("ERR open %s\n", ename(errno));
+		return 1;
+	}
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0 && errno == EINTR && got_sig) {
+		printf("EINTR %llu us\n",
+		       (unsigned long long)(now_ns() - sig_ns) / 1000);
+		return 0;
+	}
+	if (n < 0)
+		printf("ERR %s\n", ename(errno));
+	else
+		printf("DATA %.*s", (int)n, buf);
+	return 1;
+}
+
+static int do_sigint(const char *file)
+{
+	uint64_t t0;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* A shell's background job starts with SIGINT ignored. */
+		signal(SIGINT, SIG_DFL);
+		execlp("cat", "cat", file, (char *)NULL);
+		_exit(127);
+	}
+	usleep(500000);
+	if (waitpid(pid, &status, WNOHANG) != 0) {
+		printf("ERR cat ended before the signal\n");
+		return 1;
+	}
+	t0 = now_ns();
+	kill(pid, SIGINT);
+	/* Bounded: a cat that does not die is a failure, not a hang. */
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (now_ns() - t0 > 5000000000ull) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			printf("ERR still running 5 s after SIGINT\n");
+			return 1;
+		}
+		usleep(100);
+	}
+	printf("SIGINT %llu us %s %d\n",
+	       (unsigned long long)(now_ns() - t0) / 1000,
+	       WIFSIGNALED(status) ? "signaled" : "exited",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	return 0;
+}
+
+static int do_poll(const char *file, int ms)
+{
+	int fd = open(file, O_RDONLY);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t t0 = now_ns();
+	char buf[64];
+	ssize_t n;
+	int r;
+
+	if (fd < 0) {
+		printf("ERR open %s\n", ename(errno));
+		return 1;
+	}
+	r = poll(&p, 1, ms);
+	if (r < 0) {
+		printf("ERR poll %s\n", ename(errno));
+		return 1;
+	}
+	if (r == 0) {
+		printf("timeout %llu ms\n",
+		       (unsigned long long)(now_ns() - t0) / 1000000);
+		return 0;
+	}
+	printf("revents 0x%x%s after %llu ms", p.revents,
+	       p.revents & POLLIN ? " POLLIN" : "",
+	       (unsigned long long)(now_ns() - t0) / 1000000);
+	n = read(fd, buf, sizeof(buf) - 1);
+	printf(" read %.*s", n > 0 ? (int)n : 0, buf);
+	if (n <= 0)
+		printf("\n");
+	return 0;
+}
+
+struct reader {
+	pthread_t t;
+	int fd;
+	ssize_t n;
+	int err;
+	char buf[32];
+};
+
+static void *reader_run(void *arg)
+{
+	struct reader *r = arg;
+
+	r->n = read(r->fd, r->buf, sizeof(r->buf) - 1);
+	r->err = r->n < 0 ? errno : 0;
+	return NULL;
+}
+
+static int do_readers(int n, char **files, int nf)
+{
+	struct rlimit rl = { 8192, 8192 };
+	struct reader *rs = calloc(n, sizeof(*rs));
+	pthread_attr_t attr;
+	int i, ok = 0, bad = 0;
+
+	setrlimit(RLIMIT_NOFILE, &rl);
+	for (i = 0; i < n; i++) {
+		rs[i].fd = open(files[i % nf], O_RDONLY);
+		if (rs[i].fd < 0) {
+			printf("ERR open %s: %s\n", files[i % nf], ename(errno));
+			return 1;
+		}
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++)
+		if (pthread_create(&rs[i].t, &attr, reader_run, &rs[i])) {
+			printf("ERR thread %d\n", i);
+			return 1;
+		}
+	usleep(500000);
+	printf("ready %d\n", n);
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		pthread_join(rs[i].t, NULL);
+		if (rs[i].n > 0)
+			ok++;
+		else
+			bad++;
+	}
+	printf("done ok=%d bad=%d\n", ok, bad);
+	return bad != 0;
+}
+
+/* ---- benchmark ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, uint64_t *ns, int n)
+{
+	qsort(ns, n, sizeof(*ns), cmp_u64);
+	printf("bench %s: n=%d median=%.1f us p99=%.1f us min=%.1f us\n", what,
+	       n, ns[n / 2] / 1000.0, ns[(n * 99) / 100] / 1000.0,
+	       ns[0] / 1000.0);
+}
+
+static int die(const char *what)
+{
+	printf("ERR %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int do_bench_raw(const char *bdf, int n)
+{
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	struct vfio_region_info bar = { .argsz = sizeof(bar), .index = 0 };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
+					.index = VFIO_PCI_CONFIG_REGION_INDEX };
+	char path[PATH_MAX], link[PATH_MAX];
+	char setbuf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)setbuf;
+	int container, group, dev, efd, i;
+	volatile uint32_t *regs;
+	uint64_t *ns = calloc(n, sizeof(*ns)), v;
+	uint16_t cmd;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		return die("iommu_group");
+	link[len] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	container = open("/dev/vfio/vfio", O_RDWR);
+	group = open(path, O_RDWR);
+	if (container < 0 || group < 0)
+		return die(path);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &gs) ||
+	    !(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return die("group not viable");
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return die("container");
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (dev < 0)
+		return die("device fd");
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
+	    ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg))
+		return die("region info");
+	regs = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		    bar.offset);
+	if (regs == MAP_FAILED)
+		return die("mmap bar0");
+	/* Memory space and bus master on, INTx off. */
+	if (pread(dev, &cmd, 2, cfg.offset + 4) != 2)
+		return die("config read");
+	cmd |= 0x2 | 0x4 | 0x400;
+	if (pwrite(dev, &cmd, 2, cfg.offset + 4) != 2)
+		return die("config write");
+	efd = eventfd(0, EFD_CLOEXEC);
+	set->argsz = sizeof(setbuf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = VFIO_PCI_MSI_IRQ_INDEX;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &efd, sizeof(int32_t));
+	if (ioctl(dev, VFIO_DEVICE_SET_IRQS, set))
+		return die("SET_IRQS MSI");
+	for (i = -50; i < n; i++) { /* 50 warm-up rounds */
+		uint64_t t0 = now_ns();
+
+		regs[0x60 / 4] = 1;
+		if (read(efd, &v, sizeof(v)) != sizeof(v))
+			return die("eventfd read");
+		if (i >= 0)
+			ns[i] = now_ns() - t0;
+		regs[0x64 / 4] = 1;
+	}
+	report("raw-eventfd", ns, n);
+	set->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->count = 0;
+	set->argsz = sizeof(*set);
+	ioctl(dev, VFIO_DEVICE_SET_IRQS, set);
+	return 0;
+}
+
+static int do_bench_fs(const char *dir, int n)
+{
+	char path[PATH_MAX], buf[64];
+	uint64_t *ns = calloc(n, sizeof(*ns));
+	uint32_t one = 1;
+	int bar, ev, i;
+
+	snprintf(path, sizeof(path), "%s/bar0", dir);
+	bar = open(path, O_RDWR);
+	snprintf(path, sizeof(path), "%s/irq/0/events", dir);
+	ev = open(path, O_RDONLY);
+	if (bar < 0 || ev < 0)
+		return die(path);
+	for (i = -50; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		if (pwrite(bar, &one, 4, 0x60) != 4)
+			return die("pwrite 0x60");
+		if (read(ev, buf, sizeof(buf)) <= 0)
+			return die("read events");
+		if (i >= 0)
+			ns[i] = now_ns() - t0;
+		if (pwrite(bar, &one, 4, 0x64) != 4)
+			return die("pwrite 0x64");
+	}
+	report("vfiofs-events", ns, n);
+	/* For scale: one FUSE round trip, a 4-byte read of bar0 (edu ID). */
+	for (i = -50; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		if (pread(bar, buf, 4, 0) != 4)
+			return die("pread bar0");
+		if (i >= 0)
+			ns[i] = now_ns() - t0;
+	}
+	report("vfiofs-bar0-read", ns, n);
+	return 0;
+}
+
+static int do_time(char **cmd)
+{
+	uint64_t t0 = now_ns();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	fprintf(stderr, "time %llu exit %d\n",
+		(unsigned long long)(now_ns() - t0) / 1000,
+		WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "read"))
+		return do_read(argv[2], argc > 3);
+	if (argc == 4 && !strcmp(argv[1], "eintr"))
+		return do_eintr(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "sigint"))
+		return do_sigint(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "poll"))
+		return do_poll(argv[2], atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "readers"))
+		return do_readers(atoi(argv[2]), argv + 3, argc - 3);
+	if (argc == 4 && !strcmp(argv[1], "bench-raw"))
+		return do_bench_raw(argv[2], atoi(argv[3]));
+	if (argc >= 3 && !strcmp(argv[1], "time"))
+		return do_time(argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "bench-fs"))
+		return do_bench_fs(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: see the top of tests/vm/irqtool.c\n");
+	return 2;
+}
