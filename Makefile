@@ -62,6 +62,7 @@ vm-check: $(BUILD)/vfiofs $(BUILD)/asan/vfiofs kernels
 	@tests/vm/check.sh
 
 check: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit unit-asan
 	@$(MAKE) --no-print-directory vm-check

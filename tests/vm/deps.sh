@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libinotifytools0-dev
-libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils kmod"
+libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils kmod clang-format
+cppcheck"
 
 missing=""
 for p in $PKGS; do
