@@ -251,6 +251,9 @@ static int vec_dir_new(struct node *irqdir, unsigned int v, bool intx)
 	dir = node_new(irqdir, name, NODE_DIR, NULL);
 	if (!dir)
 		return -ENOMEM;
+	/* A mode change replaces it: a cached entry would lead to the old
+	 * one (an orphan, empty) for up to the directory timeout. */
+	dir->uncached = true;
 	dir->off = v;
 	for (i = 0; i < sizeof(vec_files) / sizeof(vec_files[0]); i++)
 		if (!file_new(dir, vec_files[i].name, vec_files[i].ops))

@@ -77,6 +77,7 @@ struct node {
 	enum node_kind kind;
 	bool dynamic; /* made on lookup, freed when forgotten, never listed */
 	bool detached; /* out of its parent's list (device gone), see below */
+	bool uncached; /* a directory that may be replaced (irq/N): no caching */
 	char *name;
 	struct node *parent;
 	struct node *children, *last_child; /* in creation order */

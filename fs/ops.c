@@ -15,7 +15,8 @@
 
 /*
  * How long the kernel may cache a node's entry and attributes. Directories
- * change only with hot-plug: briefly. Files: not at all, because the
+ * change only with hot-plug: briefly (irq/N, replaced by an irq/mode
+ * change: not at all). Files: not at all, because the
  * kernel's idea of a file's size goes wrong (an O_TRUNC open sets it to 0, a
  * write to the bytes written, a short read to the text's length) and
  * splice/sendfile reads (busybox cat) stop at that size; a lookup on every
@@ -23,7 +24,7 @@
  */
 static double cache_timeout(const struct node *n)
 {
-	return n->kind == NODE_DIR ? 1.0 : 0.0;
+	return n->kind == NODE_DIR && !n->uncached ? 1.0 : 0.0;
 }
 
 /* Files still open at exit get no release from the kernel: keep a list. */
