@@ -295,3 +295,16 @@ poll_bit_clear() {
 	done
 	return 1
 }
+
+# wait_for COND...: retry COND every 0.1 s for up to 10 s.
+wait_for() {
+	_i=0
+	while ! "$@" 2>/dev/null; do
+		[ $_i -ge 100 ] && return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+# enabled VECDIR: the vector has a host IRQ. gone PID: the process ended.
+enabled() { [ "$(cat "$1/irq")" != - ]; }
+gone() { ! kill -0 "$1"; }

@@ -9,17 +9,6 @@ d=$M/$EDU
 v=$d/irq/0
 r=$d/regs/bar0
 
-# wait_for COND...: retry COND for up to 5 s.
-wait_for() {
-	_i=0
-	while ! "$@" 2>/dev/null; do
-		[ $_i -ge 50 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-enabled() { [ "$(cat "$1/irq")" != - ]; }
-gone() { ! kill -0 "$1"; }
 raise() { put 1 "$r/0x60" && put 1 "$r/0x64"; }
 
 check_text "irq/mode is msi" "$d/irq/mode" msi

@@ -5,16 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 
-wait_for() {
-	_i=0
-	while ! "$@" 2>/dev/null; do
-		[ $_i -ge 50 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-enabled() { [ "$(cat "$1/irq")" != - ]; }
-gone() { ! kill -0 "$1"; }
 vectors() { ls "$1/irq" | grep -c '^[0-9][0-9]*$'; }
 
 n=$M/$NVME/irq

@@ -9,17 +9,6 @@ d=$E1000E
 sys=/sys/bus/pci/devices/$d
 e=$M/$d/irq
 
-wait_for() {
-	_i=0
-	while ! "$@" 2>/dev/null; do
-		[ $_i -ge 100 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-enabled() { [ "$(cat "$1/irq")" != - ]; }
-gone() { ! kill -0 "$1"; }
-
 check_text "e1000e irq/mode is msix" "$e/mode" msix
 irqtool read "$e/1/events" >"$LIB_TMP/head" 2>&1 &
 hp=$!
