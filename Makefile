@@ -1,7 +1,7 @@
 # vfiofs — see README. `make` builds build/vfiofs; `make check` runs every
-# test (unit, unit under ASan+UBSan, and the VM test bed on both guest
-# kernels, with the plain and the sanitized daemon); `make demo` boots the VM
-# and shows a session.
+# test (lint, unit, unit under ASan+UBSan, the VM test bed on both guest
+# kernels with the plain and the sanitized daemon, and on 6.12 with the plain
+# daemon under valgrind); `make demo` boots the VM and shows a session.
 
 CC      ?= gcc
 VERSION := 0.1.0
@@ -86,6 +86,9 @@ lint:
 	clang-format --dry-run --Werror core/*.[ch] fs/*.[ch] tests/unit/*.[ch]
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -D_GNU_SOURCE -I. $(CORE_SRC) $(FS_SRC)
+	@# clang-tidy: the checks are in .clang-tidy; one file a run, in parallel.
+	printf '%s\n' $(CORE_SRC) $(FS_SRC) | xargs -P "$$(nproc)" -I{} \
+		clang-tidy --quiet {} -- $(CSTD) -I. $(FUSE_CFLAGS)
 
 PREFIX ?= /usr/local
 install: $(BUILD)/vfiofs

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dma.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "core/sysfs.h"
@@ -181,6 +182,9 @@ int vfio_group_get(struct vfio_container *c, int group_id,
 			goto fail;
 		}
 		c->iommu_set = true;
+		/* The buffers outlived an earlier IOMMU: map them again. */
+		if (c->dma)
+			vfio_dma_remap(c->dma);
 	}
 	g = calloc(1, sizeof(*g));
 	if (!g) {
@@ -214,6 +218,9 @@ void vfio_group_put(struct vfio_container *c, struct vfio_group *g)
 	sys->close(g->fd);
 	free(g);
 	/* The kernel drops the IOMMU with the container's last group. */
-	if (!c->groups)
+	if (!c->groups) {
 		c->iommu_set = false;
+		if (c->dma)
+			vfio_dma_lost(c->dma);
+	}
 }

@@ -53,7 +53,7 @@ int vfio_format_counters(const struct vfio_device *d, char *buf, size_t size)
 		const struct vfio_region *r = &d->regions[i];
 		const char *n = r->name;
 
-		if (strncmp(n, "bar", 3) && strcmp(n, "rom"))
+		if (strncmp(n, "bar", 3) != 0 && strcmp(n, "rom") != 0)
 			continue;
 		out_add(&o, "%s.mmap_reads %llu\n", n, ld(&r->cnt.mmap_reads));
 		out_add(&o, "%s.mmap_writes %llu\n", n,

@@ -32,12 +32,15 @@ struct vfio_group {
 	struct vfio_group *next;
 };
 
+struct vfio_dma_pool;
+
 struct vfio_container {
 	int fd;
 	bool noiommu;
 	bool iommu_set; /* VFIO_SET_IOMMU done (after the first group) */
 	struct vfio_opts opts;
 	struct vfio_group *groups;
+	struct vfio_dma_pool *dma; /* DMA buffers, mapped again with the IOMMU */
 };
 
 /* One mmap-able window of a region (the whole region or a sparse area). */

@@ -393,7 +393,7 @@ static int inotify_fds(int *fds, int max)
  */
 static int inotify_start(void)
 {
-	int before[MAX_INOTIFY_FDS], after[MAX_INOTIFY_FDS];
+	int before[MAX_INOTIFY_FDS] = { 0 }, after[MAX_INOTIFY_FDS] = { 0 };
 	int nbefore, nafter, i, j, fd = -1, res;
 	char path[4096];
 

@@ -287,6 +287,10 @@ int main(int argc, char *argv[])
 		log_err("out of memory");
 		goto out_session;
 	}
+	if (dma_tree_add(root, &fs_container) < 0) {
+		log_err("out of memory");
+		goto out_nodes;
+	}
 	nr_devs = open_devices(&cl, root, &devs);
 	if (nr_devs < 0)
 		goto out_nodes;
@@ -321,8 +325,11 @@ out_unmount:
 		log_info("unmounted");
 out_devices:
 	handles_fini();
+	/* Unmapped while the IOMMU still stands (devices hold it). */
+	dma_files_fini();
 	hotplug_fini();
 out_nodes:
+	dma_files_fini(); /* again: safe, frees the orphans before the table */
 	nodes_fini();
 out_session:
 	fuse_session_destroy(se);

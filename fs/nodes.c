@@ -117,8 +117,10 @@ void node_detach(struct node *n)
 
 void node_free(struct node *n)
 {
+	/* node_free unlinks the child, which moves n->children on; the
+	 * analyzer does not know that a child's parent is n. */
 	while (n->children)
-		node_free(n->children);
+		node_free(n->children); // NOLINT(clang-analyzer-unix.Malloc)
 	node_unlink(n);
 	ino_free(n->ino);
 	free(n->name);
@@ -165,7 +167,9 @@ void node_stat(const struct node *n, struct stat *st)
 	if (n->kind == NODE_DIR) {
 		const struct node *c;
 
-		st->st_mode = S_IFDIR | (0555 & ~fs_opts.umask);
+		/* A directory with ops (dma/) takes its mode from them. */
+		st->st_mode = S_IFDIR |
+			      ((n->ops ? n->ops->mode : 0555) & ~fs_opts.umask);
 		st->st_nlink = 2;
 		for (c = n->children; c; c = c->next)
 			if (c->kind == NODE_DIR && !c->dynamic)

@@ -146,4 +146,14 @@ void irq_files_device_gone(struct vfio_device *d);
 /* fs/file_irq.c: the irq/ directory of a device (in tree_add_device). */
 int irq_tree_add(struct node *dir, struct vfio_device *d);
 
+/*
+ * fs/file_dma.c: dma/ at the root, its buffers (made by mkdir, freed by
+ * rmdir in it: fs/ops.c routes those here) and, at exit, their memory.
+ */
+int dma_tree_add(struct node *root, struct vfio_container *c);
+bool dma_is_root(const struct node *dir);
+int dma_mkdir(struct node *dir, const char *name, struct node **out);
+int dma_rmdir(struct node *dir, const char *name);
+void dma_files_fini(void);
+
 #endif

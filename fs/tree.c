@@ -39,7 +39,7 @@ static bool region_shown(const struct vfio_region *r)
 /* Registers exist in config space and in the BARs, not in the ROM. */
 static bool region_has_regs(const struct vfio_region *r)
 {
-	return region_shown(r) && strcmp(r->name, "rom");
+	return region_shown(r) && strcmp(r->name, "rom") != 0;
 }
 
 struct node *tree_find_device(struct node *root, struct vfio_device *d)

@@ -2,8 +2,15 @@
 # A test file: `. "$(dirname "$0")/lib.sh"`, assertions, then `finish`, which
 # prints "<name>: N passed, N failed" and exits non-zero on any failure.
 # guest-init.sh mounts vfiofs at /vfio before the tests (`vfiofs /vfio`).
+#
+# Valgrind mode (vfiofs.valgrind=1 on the kernel command line; guest-init.sh
+# exports these): VFIOFS_WRAP is the command the daemon runs under (valgrind
+# memcheck); a test that starts a daemon itself starts `$VFIOFS_WRAP vfiofs`.
+# VFIOFS_SLOW multiplies the bounded waits (the daemon is x20-50 slower).
 
 M=${VFIOFS_MOUNT:-/vfio}
+VFIOFS_WRAP=${VFIOFS_WRAP:-}
+SLOW=${VFIOFS_SLOW:-1}
 # The devices of the bed, at the fixed addresses run.sh gives them.
 EDU=0000:00:03.0
 NVME=0000:00:04.0
@@ -161,10 +168,10 @@ nbytes() {
 		tr -d ' '
 }
 
-# Wait (bounded, 10 s) until DIR is (1) or is not (0) a FUSE mount.
+# Wait (bounded, 10 s times SLOW) until DIR is (1) or is not (0) a FUSE mount.
 wait_mount() {
 	_i=0
-	while [ $_i -lt 100 ]; do
+	while [ $_i -lt $((100 * SLOW)) ]; do
 		if grep -q " $1 fuse" /proc/mounts; then
 			[ "$2" = 1 ] && return 0
 		else
@@ -177,21 +184,50 @@ wait_mount() {
 }
 
 # vfiofs_pids: the pids of running vfiofs processes (from /proc/*/comm, which
-# never blocks, unlike pidof's reading of a stuck process's cmdline).
+# never blocks, unlike pidof's reading of a stuck process's cmdline). Under
+# valgrind the daemon's comm is the tool's ("memcheck-amd64-"): only the
+# daemon runs under valgrind in the bed.
 vfiofs_pids() {
 	for _c in /proc/[0-9]*/comm; do
-		[ "$(cat "$_c" 2>/dev/null)" = vfiofs ] || continue
+		case "$(cat "$_c" 2>/dev/null)" in
+		vfiofs) ;;
+		memcheck-amd64-) [ -n "$VFIOFS_WRAP" ] || continue ;;
+		*) continue ;;
+		esac
 		_c=${_c#/proc/}
 		echo "${_c%/comm}"
 	done | tr '\n' ' '
 }
 
 # vfiofs_mount DIR [vfiofs options...]: mount an instance (it daemonizes);
-# its pid is kept for vfiofs_umount.
+# its pid is kept for vfiofs_umount. With VFIOFS_WRAP, the instance runs in
+# the foreground under the wrapper, in the background of this shell (its
+# output appended to /tmp/vfiofs-fg.log).
 vfiofs_mount() {
 	_dir=$1
 	shift
 	mkdir -p "$_dir"
+	if [ -n "$VFIOFS_WRAP" ]; then
+		$VFIOFS_WRAP vfiofs -f "$@" "$_dir" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
+		_pid=$!
+		_i=0
+		while ! grep -q " $_dir fuse" /proc/mounts; do
+			if ! kill -0 "$_pid" 2>/dev/null; then
+				wait "$_pid"
+				echo "vfiofs $* $_dir: exit $?" >&2
+				return 1
+			fi
+			if [ $_i -ge $((300 * SLOW)) ]; then
+				echo "vfiofs: $_dir is not mounted after $((30 * SLOW)) s" >&2
+				kill -KILL "$_pid" 2>/dev/null
+				return 1
+			fi
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		echo "$_pid" >"/tmp/vfiofs.pid.$(echo "$_dir" | tr / _)"
+		return 0
+	fi
 	_before=$(vfiofs_pids)
 	timeout 30 vfiofs "$@" "$_dir" || { echo "vfiofs $* $_dir: exit $?" >&2; return 1; }
 	wait_mount "$_dir" 1 || { echo "vfiofs: $_dir is not mounted" >&2; return 1; }
@@ -203,7 +239,8 @@ vfiofs_mount() {
 	return 0
 }
 
-# vfiofs_umount DIR: unmount and wait (bounded, 20 s) for the daemon to exit.
+# vfiofs_umount DIR: unmount and wait (bounded, 20 s times SLOW) for the
+# daemon to exit.
 vfiofs_umount() {
 	_pf="/tmp/vfiofs.pid.$(echo "$1" | tr / _)"
 	_pid=$(cat "$_pf" 2>/dev/null)
@@ -213,7 +250,7 @@ vfiofs_umount() {
 	[ -n "$_pid" ] || return 0
 	_i=0
 	while kill -0 "$_pid" 2>/dev/null; do
-		[ $_i -ge 200 ] && { echo "vfiofs $_pid still running 20 s after umount" >&2; return 1; }
+		[ $_i -ge $((200 * SLOW)) ] && { echo "vfiofs $_pid still running $((20 * SLOW)) s after umount" >&2; return 1; }
 		sleep 0.1
 		_i=$((_i + 1))
 	done
@@ -283,10 +320,11 @@ is_num() {
 	return 0
 }
 
-# poll_bit_clear FILE MASK: wait (bounded, 5 s) until (cat FILE) & MASK is 0.
+# poll_bit_clear FILE MASK: wait (bounded, 5 s times SLOW) until (cat FILE) &
+# MASK is 0.
 poll_bit_clear() {
 	_i=0
-	while [ $_i -lt 100 ]; do
+	while [ $_i -lt $((100 * SLOW)) ]; do
 		_v=$(cat "$1") || return 1
 		is_num "$_v" || { echo "poll: '$_v' is not a number" >&2; return 1; }
 		[ $((_v & $2)) -eq 0 ] && return 0
@@ -296,11 +334,11 @@ poll_bit_clear() {
 	return 1
 }
 
-# wait_for COND...: retry COND every 0.1 s for up to 10 s.
+# wait_for COND...: retry COND every 0.1 s for up to 10 s (times SLOW).
 wait_for() {
 	_i=0
 	while ! "$@" 2>/dev/null; do
-		[ $_i -ge 100 ] && return 1
+		[ $_i -ge $((100 * SLOW)) ] && return 1
 		sleep 0.1
 		_i=$((_i + 1))
 	done

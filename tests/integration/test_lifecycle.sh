@@ -10,14 +10,14 @@ check_eq "no vfiofs process left" "" "$(vfiofs_pids | tr -d ' ')"
 
 # Foreground instances, so that their exit status can be seen.
 for sig in TERM INT; do
-	vfiofs -f "$M" 2>"$LIB_TMP/fg.err" &
+	$VFIOFS_WRAP vfiofs -f "$M" 2>"$LIB_TMP/fg.err" &
 	pid=$!
 	if check "vfiofs -f is mounted" wait_mount "$M" 1; then
 		check_text "it works" "$M/$EDU/regs/bar0/0x0" 0x010000ed
 		exec 3<"$M/$EDU/bar0"
 		kill -"$sig" "$pid"
 		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt $((100 * SLOW)) ]; do sleep 0.1; i=$((i + 1)); done
 		if kill -0 "$pid" 2>/dev/null; then
 			fail "vfiofs still running 10 s after SIG$sig"
 			kill -KILL "$pid"
@@ -34,12 +34,12 @@ for sig in TERM INT; do
 done
 
 # umount of a foreground instance.
-vfiofs -f "$M" 2>/dev/null &
+$VFIOFS_WRAP vfiofs -f "$M" 2>/dev/null &
 pid=$!
 if check "vfiofs -f mounted again" wait_mount "$M" 1; then
 	check "umount" timeout 10 umount "$M"
 	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt $((100 * SLOW)) ]; do sleep 0.1; i=$((i + 1)); done
 	kill -0 "$pid" 2>/dev/null && { fail "vfiofs still running 10 s after umount"; kill -KILL "$pid"; }
 	wait "$pid"
 	check_eq "umount: vfiofs -f exits 0" 0 $?

@@ -1,19 +1,25 @@
 #!/bin/sh
 # make vm-check: the integration tests in the VM on both guest kernels, with
-# the plain daemon (build/vfiofs) and the sanitized one (build/asan/vfiofs).
+# the plain daemon (build/vfiofs) and the sanitized one (build/asan/vfiofs),
+# then the plain daemon under valgrind's memcheck on the 6.12 kernel (a
+# subset of the tests; see guest-init.sh). VM_KERNELS and VM_VALGRIND_KERNELS
+# choose the kernels ("" for no valgrind run).
 # Prints one line per run and "vm: N passed, N failed" summing them all.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 KERNELS=${VM_KERNELS:-"6.1 6.12"}
+VG_KERNELS=${VM_VALGRIND_KERNELS-6.12}
 tp=0 tf=0 summary=""
-for flavour in plain asan; do
+for flavour in plain asan valgrind; do
+	extra="" tmo=900 kernels=$KERNELS
 	case $flavour in
 	plain) bin=build/vfiofs suffix="" ;;
 	asan) bin=build/asan/vfiofs suffix="-asan" ;;
+	valgrind) bin=build/vfiofs suffix="-valgrind" extra=--valgrind tmo=600 kernels=$VG_KERNELS ;;
 	esac
-	for kv in $KERNELS; do
+	for kv in $kernels; do
 		log=build/vm-$kv-test$suffix.log
 		out=build/vm-$kv-test$suffix.out
 		start=$(date +%s)
@@ -26,7 +32,7 @@ for flavour in plain asan; do
 		fi
 		set +e
 		tests/vm/run.sh --kernel "$kv" --mode test --binary "$bin" --log "$log" \
-			--timeout 900 2>&1 | tee "$out"
+			--timeout "$tmo" $extra 2>&1 | tee "$out"
 		set -e
 		secs=$(($(date +%s) - start))
 		# From this run's own output (another run may rewrite the same log).

@@ -9,6 +9,12 @@
 #   smoke  show what the bed gives (modules, /dev/vfio, devices) without vfiofs
 #   probe  run the given binary with the bound devices' addresses as arguments
 # and powers off. Every wait is bounded.
+# vfiofs.valgrind=1 (run.sh --valgrind): the daemon runs under valgrind's
+# memcheck, in the foreground (VFIOFS_WRAP, see tests/integration/lib.sh);
+# each log is printed on the console once its process is gone, and a log with
+# errors (definite and indirect leaks count) or with no summary is a failure.
+# The bounded waits are longer (VFIOFS_SLOW) and the tests in VG_SKIP are not
+# run: valgrind under TCG is x20-50 slower. Tests see VFIOFS_VALGRIND=1.
 set -u
 
 /bin/busybox mount -t proc proc /proc
@@ -23,13 +29,26 @@ export HOME=/ TERM=${TERM:-linux}
 
 MODE=test
 KVER=$(uname -r)
+VG=0
 for w in $(cat /proc/cmdline); do
 	case $w in
 	vfiofs.mode=*) MODE=${w#vfiofs.mode=} ;;
 	vfiofs.kver=*) KVER=${w#vfiofs.kver=} ;;
+	vfiofs.valgrind=*) VG=${w#vfiofs.valgrind=} ;;
 	esac
 done
 export VFIOFS_KVER=$KVER
+
+# Valgrind mode. test_irq_many: 1000 blocked readers, minutes under memcheck.
+VG_SKIP=""
+if [ "$VG" = 1 ]; then
+	mkdir -p /tmp/vg
+	export VFIOFS_WRAP="valgrind --error-exitcode=99 --leak-check=full \
+--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+--log-file=/tmp/vg/vg.%p"
+	export VFIOFS_SLOW=3 VFIOFS_VALGRIND=1
+	VG_SKIP="test_irq_many"
+fi
 
 say() { echo "guest: $*"; }
 
@@ -103,6 +122,32 @@ san_reports() {
 		n=$((n + 1))
 	done
 	SAN_SEEN=$((SAN_SEEN + n))
+	return 0
+}
+
+# Print (and judge) the valgrind logs of the daemons that are gone (all of
+# them with "all"); VG_BAD counts the logs with errors or with no summary.
+VG_SEEN=0 VG_BAD=0
+vg_reports() {
+	for f in /tmp/vg/vg.*; do
+		[ -f "$f" ] || continue
+		case $f in *.shown) continue ;; esac
+		if [ "${1:-}" != all ] && kill -0 "${f##*.}" 2>/dev/null; then
+			continue
+		fi
+		echo "===== valgrind log $f ====="
+		cat "$f"
+		echo "===== end of $f ====="
+		if grep -qE '== ERROR SUMMARY: [1-9]' "$f"; then
+			say "valgrind: errors in $f"
+			VG_BAD=$((VG_BAD + 1))
+		elif ! grep -q '== ERROR SUMMARY: ' "$f"; then
+			say "valgrind: $f has no error summary (killed, or still running)"
+			VG_BAD=$((VG_BAD + 1))
+		fi
+		mv "$f" "$f.shown"
+		VG_SEEN=$((VG_SEEN + 1))
+	done
 	return 0
 }
 
@@ -217,16 +262,22 @@ test)
 			tf=$((tf + 1))
 			continue
 		fi
+		case " $VG_SKIP " in *" $name "*)
+			say "$name skipped under valgrind"
+			continue ;;
+		esac
 		# A test that left /vfio unmounted or broken gets it back.
-		if ! bounded 60 /tmp/ensure.txt sh -c '. /tests/integration/lib.sh; vfiofs_ensure /vfio'; then
+		if ! bounded $((60 * SLOW)) /tmp/ensure.txt sh -c '. /tests/integration/lib.sh; vfiofs_ensure /vfio'; then
 			cat /tmp/ensure.txt
 			wedged="vfiofs could not be mounted again (rc $BOUNDED_RC)"
 			say "$name skipped: $wedged"
 			tf=$((tf + 1))
 			continue
 		fi
-		bounded 120 /tmp/out.txt sh "$t"
+		t0=$(cut -d. -f1 /proc/uptime)
+		bounded $((120 * SLOW)) /tmp/out.txt sh "$t"
 		rc=$BOUNDED_RC
+		[ "$VG" = 1 ] && say "$name took $(($(cut -d. -f1 /proc/uptime) - t0)) s under valgrind"
 		line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" /tmp/out.txt | tail -n1)
 		if [ -n "$line" ]; then
 			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\1/')
@@ -244,16 +295,23 @@ test)
 		fi
 		tp=$((tp + p)) tf=$((tf + f))
 		san_reports
+		vg_reports
 	done
 	# Unmount so that the daemon exits (and LeakSanitizer reports).
 	if [ -z "$wedged" ] && grep -q " /vfio fuse" /proc/mounts; then
-		bounded 30 /tmp/umount.txt sh -c '. /tests/integration/lib.sh; vfiofs_umount /vfio' ||
+		bounded $((30 * SLOW)) /tmp/umount.txt sh -c '. /tests/integration/lib.sh; vfiofs_umount /vfio' ||
 			{ say "unmount of /vfio failed ($BOUNDED_RC)"; tf=$((tf + 1)); }
 	fi
 	san_reports
 	if [ "$SAN_SEEN" -gt 0 ]; then
 		say "$SAN_SEEN sanitizer report(s)"
 		tf=$((tf + SAN_SEEN))
+	fi
+	if [ "$VG" = 1 ]; then
+		vg_reports all
+		say "valgrind: $VG_SEEN log(s), $VG_BAD with errors"
+		[ "$VG_SEEN" -gt 0 ] || { say "valgrind: no log at all"; VG_BAD=1; }
+		tf=$((tf + VG_BAD))
 	fi
 	echo "vm-$KVER: $tp passed, $tf failed"
 	power_off

@@ -1,14 +1,20 @@
 #!/bin/sh
 # Build the guest's initramfs (cpio newc, gzip) for one kernel.
-#   mkinitrd.sh KVER BINARY|- OUTPUT
+#   mkinitrd.sh [--valgrind] KVER BINARY|- OUTPUT
 # Holds busybox-static (applets installed by /init), the kernel's modules from
 # build/kernels/KVER (in the order of modules.order), the vfiofs binary with
 # every shared library ldd names (the loader at its own path; libasan/libubsan
 # for the sanitized build), tests/integration/*.sh and guest-init.sh as /init.
+# With --valgrind (or VFIOFS_VALGRIND=1), also valgrind's memcheck: the
+# wrapper script, valgrind.bin, the tool, its preloads and default.supp, with
+# the libraries ldd names for them, and the loader's debug symbols (libc6-dbg)
+# that memcheck needs.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -eq 3 ] || { echo "usage: $0 KVER BINARY|- OUTPUT" >&2; exit 2; }
+VG=${VFIOFS_VALGRIND:-0}
+[ "${1:-}" = --valgrind ] && { VG=1; shift; }
+[ $# -eq 3 ] || { echo "usage: $0 [--valgrind] KVER BINARY|- OUTPUT" >&2; exit 2; }
 KVER=$1 BIN=$2 OUT=$3
 KDIR=$ROOT/build/kernels/$KVER
 [ -f "$KDIR/modules.order" ] || { echo "mkinitrd: no $KDIR (run tests/vm/kernels.sh)" >&2; exit 1; }
@@ -44,6 +50,42 @@ if [ "$BIN" != - ]; then
 	done
 	# Debian's loader path /lib64 is a real dir here; usrmerge symlinks are not
 	# needed since we copy to the exact paths ldd printed.
+fi
+
+# copy_libs FILE: the shared libraries ldd names for FILE, at their paths.
+copy_libs() {
+	# "name => /path (addr)", "/path (addr)" (the loader), "linux-vdso... (addr)"
+	for lib in $(ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+		[ -e "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+if [ "$VG" = 1 ]; then
+	VGLIB=/usr/libexec/valgrind
+	for f in /usr/bin/valgrind /usr/bin/valgrind.bin "$VGLIB/memcheck-amd64-linux" \
+		"$VGLIB/vgpreload_core-amd64-linux.so" \
+		"$VGLIB/vgpreload_memcheck-amd64-linux.so" "$VGLIB/default.supp"; do
+		[ -e "$f" ] || { echo "mkinitrd: no $f (apt-get install valgrind)" >&2; exit 1; }
+		mkdir -p "$stage$(dirname "$f")"
+		cp -L "$f" "$stage$f"
+		case $f in *.supp) ;; *) copy_libs "$f" ;; esac
+	done
+	# Memcheck must redirect the loader's strlen: it needs the loader's
+	# symbols, which Debian ships apart (libc6-dbg), found by build ID.
+	ld=""
+	for c in /lib64 /lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+		[ -e "$stage$c/ld-linux-x86-64.so.2" ] && { ld=$stage$c/ld-linux-x86-64.so.2; break; }
+	done
+	bid=$(readelf -n "$ld" 2>/dev/null | sed -n 's/^.*Build ID: \([0-9a-f]*\).*/\1/p')
+	dbg=/usr/lib/debug/.build-id/$(echo "$bid" | cut -c1-2)/$(echo "$bid" | cut -c3-).debug
+	if [ -z "$bid" ] || [ ! -f "$dbg" ]; then
+		echo "mkinitrd: no debug symbols for the loader $ld (apt-get install libc6-dbg)" >&2
+		exit 1
+	fi
+	mkdir -p "$stage$(dirname "$dbg")"
+	cp "$dbg" "$stage$dbg"
 fi
 
 cp "$ROOT"/tests/integration/*.sh "$stage/tests/integration/" 2>/dev/null || true

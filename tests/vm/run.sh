@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boot the VM test bed once.
 #   run.sh --kernel 6.1|6.12 --mode test|demo|shell|bench|smoke|probe
-#          [--binary build/vfiofs] [--log FILE] [--timeout SECONDS]
+#          [--binary build/vfiofs] [--log FILE] [--timeout SECONDS] [--valgrind]
 # Devices at fixed addresses (see tests/integration/lib.sh):
 #   0000:00:03.0 edu        0000:00:04.0 nvme        0000:00:05.0 ivshmem-plain
 #   0000:01:00.0 e1000e (behind the pcie-root-port at 00:06.0)
@@ -11,10 +11,13 @@
 # there, no sanitizer report is in the log and the ivshmem pattern the guest
 # wrote is in the host's backing file; prints "vm-<kver> host: N passed, N
 # failed" (the host-side checks only: the guest's line counts its own).
+# --valgrind: the initramfs holds valgrind and the guest runs the daemon under
+# memcheck (vfiofs.valgrind=1); any valgrind error or definite/indirect leak
+# in the logs the guest prints is a failure.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KVER="" MODE="" BIN="$ROOT/build/vfiofs" LOG="" TMO=""
+KVER="" MODE="" BIN="$ROOT/build/vfiofs" LOG="" TMO="" VG=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KVER=$2; shift 2 ;;
@@ -22,7 +25,8 @@ while [ $# -gt 0 ]; do
 	--binary) BIN=$2; shift 2 ;;
 	--log) LOG=$2; shift 2 ;;
 	--timeout) TMO=$2; shift 2 ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	--valgrind) VG=1; shift ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -44,7 +48,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 INITRD=$work/initrd.gz
 SHM=$work/ivshmem.mem
-"$ROOT/tests/vm/mkinitrd.sh" "$KVER" "$BIN" "$INITRD"
+VGARG="" VGCMD=""
+[ "$VG" = 1 ] && VGARG=--valgrind VGCMD=" vfiofs.valgrind=1"
+"$ROOT/tests/vm/mkinitrd.sh" $VGARG "$KVER" "$BIN" "$INITRD"
 dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
 
 set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
@@ -57,7 +63,7 @@ set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-device e1000e,bus=rp1,addr=00.0 \
 	-device pci-testdev,addr=07.0 \
 	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
-	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER"
+	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD"
 
 mkdir -p "$(dirname "$LOG")"
 start=$(date +%s)
@@ -121,6 +127,20 @@ if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Ad
 	ko "sanitizer report(s) in the log: $(grep -cE 'SUMMARY: .*Sanitizer|runtime error:' "$LOG")"
 else
 	ok "no sanitizer report in the log"
+fi
+
+# Valgrind (--valgrind): every log the guest printed must end with a zero
+# error summary (leaks of the definite and indirect kinds count as errors).
+if [ "$VG" = 1 ]; then
+	nlogs=$(grep -c '^===== valgrind log ' "$LOG" || true)
+	nclean=$(grep -cE '^==[0-9]+== ERROR SUMMARY: 0 errors' "$LOG" || true)
+	if [ "$nlogs" -eq 0 ]; then
+		ko "valgrind: no valgrind log in the console"
+	elif [ "$nclean" -ne "$nlogs" ]; then
+		ko "valgrind: $((nlogs - nclean)) of $nlogs log(s) with errors or with no summary"
+	else
+		ok "valgrind: $nlogs log(s), no error"
+	fi
 fi
 
 # The pattern tests/integration/test_ivshmem.sh writes through vfiofs into

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DMA buffers of the container (dma/ in the mount): anonymous memory mapped
+ * for the devices with VFIO_IOMMU_MAP_DMA at an IOVA, an IOVA allocator that
+ * keeps out of the container's reserved windows, and a memory limit. No FUSE
+ * here; every system call goes through the sys seam.
+ */
+#ifndef VFIOFS_CORE_DMA_H
+#define VFIOFS_CORE_DMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/vfio.h"
+
+#define DMA_MAX_RANGES 16 /* valid IOVA ranges kept from the container */
+#define DMA_IOVA_START 0x100000ULL /* the allocator starts at 1 MiB */
+#define DMA_DEFAULT_LIMIT (256ULL << 20)
+
+struct vfio_dma_buf {
+	uint64_t size; /* bytes asked for; 0 until allocated */
+	uint64_t map_size; /* size rounded up to pages */
+	uint64_t iova;
+	bool iova_chosen; /* the user wrote iova */
+	bool mapped; /* the IOMMU holds the mapping now */
+	void *mem; /* NULL until allocated */
+	struct vfio_dma_buf *next;
+};
+
+struct vfio_dma_pool {
+	struct vfio_container *c;
+	uint64_t page; /* IOVA and mapping granule */
+	uint64_t limit; /* bytes of all buffers together */
+	uint64_t used;
+	unsigned int nr_ranges;
+	struct vfio_iova_range ranges[DMA_MAX_RANGES];
+	bool avail_known;
+	uint32_t avail; /* mappings the kernel still allows */
+	struct vfio_dma_buf *bufs;
+};
+
+/* The limit to use: DMA_DEFAULT_LIMIT, lowered to RLIMIT_MEMLOCK if not root. */
+uint64_t vfio_dma_default_limit(void);
+
+void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,
+			uint64_t limit);
+/* Unmap and free every buffer. */
+void vfio_dma_pool_fini(struct vfio_dma_pool *p);
+
+/* A new empty buffer (no memory yet), or NULL. */
+struct vfio_dma_buf *vfio_dma_buf_new(struct vfio_dma_pool *p);
+/* Unmap, free the memory and the buffer. */
+void vfio_dma_buf_free(struct vfio_dma_pool *p, struct vfio_dma_buf *b);
+
+/*
+ * Choose the IOVA before allocating: -EINVAL if not page aligned, outside
+ * the valid ranges or inside another buffer; -EBUSY once allocated.
+ */
+int vfio_dma_set_iova(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+		      uint64_t iova);
+/*
+ * Allocate size bytes (page rounded), pin and map them at the chosen IOVA
+ * or at a free one. -EBUSY if already allocated, -EINVAL for 0 or a chosen
+ * IOVA the buffer no longer fits at, -ENOMEM over the limit (or the
+ * kernel's), -ENOSPC when no IOVA range is free, -ENODEV without an IOMMU
+ * (no device yet), -ENOTSUP in no-IOMMU mode.
+ */
+int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+		   uint64_t size);
+
+/* The container lost its IOMMU (last group gone): mappings are gone too. */
+void vfio_dma_lost(struct vfio_dma_pool *p);
+/* The container has an IOMMU again: map every allocated buffer again. */
+void vfio_dma_remap(struct vfio_dma_pool *p);
+
+/*
+ * Refresh the valid IOVA ranges and the mapping count from
+ * VFIO_IOMMU_GET_INFO; keeps the defaults (everything but the x86 MSI
+ * window) if the container cannot tell.
+ */
+void vfio_dma_query(struct vfio_dma_pool *p);
+
+#endif
