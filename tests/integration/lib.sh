@@ -137,6 +137,16 @@ counter() {
 	awk -v n="$2" '$1 == n { print $2; exit }' "$M/$1/counters" 2>/dev/null
 }
 
+# delta DEV NAME CMD...: run CMD (output discarded), print how much NAME grew.
+delta() {
+	_dv=$1 _dn=$2
+	shift 2
+	_b=$(counter "$_dv" "$_dn")
+	"$@" >/dev/null 2>&1
+	_a=$(counter "$_dv" "$_dn")
+	echo $((_a - _b))
+}
+
 # rd FILE OFFSET WIDTH: one read of WIDTH bytes at OFFSET (a single read()
 # system call), printed as lowercase hex of a little-endian value, e.g.
 # "010000ed" for 4 bytes (od -tx4), "1234" for 2, "ed" for 1.

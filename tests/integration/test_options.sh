@@ -4,15 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 
-delta() {
-	_dv=$1 _dn=$2
-	shift 2
-	_b=$(counter "$_dv" "$_dn")
-	"$@" >/dev/null 2>&1
-	_a=$(counter "$_dv" "$_dn")
-	echo $((_a - _b))
-}
-
 check "vfiofs -V prints a version" sh -c 'vfiofs -V 2>&1 | grep -q "[0-9]\.[0-9]"'
 check "vfiofs -h prints a usage" sh -c 'vfiofs -h 2>&1 | grep -qi "usage"'
 

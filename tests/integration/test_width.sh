@@ -5,16 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 
-# delta DEV NAME CMD...: run CMD (output discarded), print how much NAME grew.
-delta() {
-	_dv=$1 _dn=$2
-	shift 2
-	_b=$(counter "$_dv" "$_dn")
-	"$@" >/dev/null 2>&1
-	_a=$(counter "$_dv" "$_dn")
-	echo $((_a - _b))
-}
-
 # edu BAR0 (1 MiB, mappable): the mapped path.
 f=$M/$EDU/bar0
 check_eq "edu regions: bar0 is mappable" m \
