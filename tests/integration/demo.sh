@@ -62,6 +62,33 @@ run "grep resets $M/$NVME/counters"
 expect "resets $((before + 1))"
 run "cat $M/$NVME/counters"
 
+say "interrupts as files: a blocked read wakes when edu raises its MSI"
+run "cat $M/$EDU/irq/mode"
+printf '$ %s\n' "head -n1 $M/$EDU/irq/0/events &"
+head -n1 "$M/$EDU/irq/0/events" >/tmp/demo.events 2>&1 &
+hp=$!
+i=0
+while [ "$(cat "$M/$EDU/irq/0/irq")" = - ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run "echo 1 > $M/$EDU/regs/bar0/0x60"
+i=0
+while kill -0 $hp 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $hp 2>/dev/null; then
+	echo "   (head still blocked after 5 s)"
+	kill $hp
+	ok=0
+fi
+run "cat /tmp/demo.events"
+expect "1"
+run "echo 1 > $M/$EDU/regs/bar0/0x64"
+run "cat $M/$EDU/irq/0/count"
+run "grep \"vfio-msi\\[0\\]($EDU)\" /proc/interrupts"
+
 say "the counters show which path each access took"
 run "grep bar0 $M/$EDU/counters"
 
