@@ -48,6 +48,10 @@ if [ "$VG" = 1 ]; then
 --log-file=/tmp/vg/vg.%p"
 	export VFIOFS_SLOW=3 VFIOFS_VALGRIND=1
 	VG_SKIP="test_irq_many"
+elif grep -q __ubsan_handle /usr/bin/vfiofs 2>/dev/null; then
+	# The sanitized daemon: in the foreground so its stderr (UBSan's only
+	# channel) reaches /tmp/vfiofs-fg.log. The plain runs cover daemonizing.
+	export VFIOFS_WRAP=env
 fi
 
 say() { echo "guest: $*"; }
@@ -108,10 +112,26 @@ devtable() {
 	done
 }
 
-# Print (and count) sanitizer reports not yet shown.
-SAN_SEEN=0
+# Print (and count) sanitizer reports not yet shown. UBSan (in the combined
+# ASan+UBSan runtime) ignores log_path and writes to stderr only, so the
+# sanitized daemon runs in the foreground (see below) and its output is
+# searched for UBSan's "runtime error:" lines too.
+SAN_SEEN=0 SAN_FG_LINES=0
 san_reports() {
 	n=0
+	if [ -f /tmp/vfiofs-fg.log ]; then
+		_total=$(wc -l </tmp/vfiofs-fg.log)
+		if [ "$_total" -gt "$SAN_FG_LINES" ]; then
+			tail -n "$((_total - SAN_FG_LINES))" /tmp/vfiofs-fg.log >/tmp/san-fg.new
+			SAN_FG_LINES=$_total
+			if grep -q "runtime error:" /tmp/san-fg.new; then
+				echo "===== UBSan report (daemon stderr) ====="
+				grep -A 12 "runtime error:" /tmp/san-fg.new
+				echo "===== end of UBSan report ====="
+				n=$((n + 1))
+			fi
+		fi
+	fi
 	for f in /tmp/san/*; do
 		[ -f "$f" ] || continue
 		case $f in *.shown) continue ;; esac
