@@ -50,6 +50,16 @@ int text_parse_u64(const char *buf, size_t len, uint64_t *out)
 	return parse_num(buf, len, out);
 }
 
+int text_parse_one(const char *buf, size_t len)
+{
+	uint64_t val;
+	int res = text_parse_u64(buf, len, &val);
+
+	if (res < 0)
+		return res;
+	return val == 1 ? 0 : -EINVAL;
+}
+
 int text_parse_regname(const char *name, uint64_t *off, unsigned int *width)
 {
 	const char *colon = strchr(name, ':');

@@ -14,6 +14,12 @@
 int text_parse_u64(const char *buf, size_t len, uint64_t *out);
 
 /*
+ * The value of a command file (reset, trigger, unmask): exactly 1, in any
+ * form text_parse_u64 takes. -EINVAL for anything else.
+ */
+int text_parse_one(const char *buf, size_t len);
+
+/*
  * Parse a register file name "OFF" or "OFF:W" (OFF decimal or 0x-hex, W one
  * of 8, 16, 32, 64 bits; default 32). Returns 0 with *off and *width (bytes)
  * set; -EINVAL for a bad name or an offset not aligned to the width.

@@ -588,16 +588,6 @@ static int cpu_store(struct node *n, const char *buf, size_t len)
 	return procirq_affinity_write(irq, (unsigned int)cpu);
 }
 
-static int one_parse(const char *buf, size_t len)
-{
-	uint64_t val;
-	int res = text_parse_u64(buf, len, &val);
-
-	if (res < 0)
-		return res;
-	return val == 1 ? 0 : -EINVAL;
-}
-
 static int trigger_store(struct node *n, const char *buf, size_t len)
 {
 	struct irq_vec *vec = node_vec(n);
@@ -605,7 +595,7 @@ static int trigger_store(struct node *n, const char *buf, size_t len)
 
 	if (!vec)
 		return -ENOENT;
-	res = one_parse(buf, len);
+	res = text_parse_one(buf, len);
 	if (res < 0)
 		return res;
 	res = vec_enable(vec);
@@ -621,7 +611,7 @@ static int unmask_store(struct node *n, const char *buf, size_t len)
 
 	if (!vec)
 		return -ENOENT;
-	res = one_parse(buf, len);
+	res = text_parse_one(buf, len);
 	if (res < 0)
 		return res;
 	return vfio_irq_unmask(vec->idev->d);

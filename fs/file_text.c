@@ -175,13 +175,10 @@ const struct file_ops file_group_ops = {
 
 static int reset_store(struct node *n, const char *buf, size_t len)
 {
-	uint64_t val;
-	int res = text_parse_u64(buf, len, &val);
+	int res = text_parse_one(buf, len);
 
 	if (res < 0)
 		return res;
-	if (val != 1)
-		return -EINVAL;
 	res = vfio_device_reset(n->dev);
 	if (!res)
 		log_info("%s: reset", n->dev->bdf);

@@ -76,6 +76,18 @@ static void test_bad_numbers(void **state)
 	assert_int_equal(text_parse_u64("1\0", 2, &v), -EINVAL);
 }
 
+/* Command files (reset, trigger, unmask) take exactly 1. */
+static void test_one(void **state)
+{
+	assert_int_equal(text_parse_one("1", 1), 0);
+	assert_int_equal(text_parse_one("1\n", 2), 0);
+	assert_int_equal(text_parse_one("0x1\n", 4), 0);
+	assert_int_equal(text_parse_one("0", 1), -EINVAL);
+	assert_int_equal(text_parse_one("2\n", 2), -EINVAL);
+	assert_int_equal(text_parse_one("yes", 3), -EINVAL);
+	assert_int_equal(text_parse_one("", 0), -EINVAL);
+}
+
 static void test_regnames(void **state)
 {
 	uint64_t off = 1;
@@ -144,6 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_one),
 		cmocka_unit_test(test_regnames),
 		cmocka_unit_test(test_bad_regnames),
 		cmocka_unit_test(test_format_reg),
