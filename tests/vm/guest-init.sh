@@ -237,7 +237,7 @@ if [ "$MODE" = smoke ]; then
 	devtable
 	say "/dev/vfio: $(ls /dev/vfio | tr '\n' ' ')"
 	for d in /sys/bus/pci/devices/*; do
-		echo "  ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") $(cat "$d/class") rm=$(cat "$d/reset_method" 2>/dev/null)"
+		echo "  ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") $(cat "$d/class") rm=$(cat "$d/reset_method" 2>/dev/null) group=$(basename "$(readlink "$d/iommu_group")") driver=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)"
 	done
 	for bdf in $BOUND; do
 		d=/sys/bus/pci/devices/$bdf

@@ -13,6 +13,7 @@
  *                                    on a VFIO device of its own
  *   irqtool bench-fs DIR N           the same through DIR/bar0, DIR/irq/0/events
  *   irqtool time CMD [ARG...]        run CMD; "time <us> exit <rc>" on stderr
+ *   irqtool runas UID GID CMD [ARG...]  exec CMD as UID:GID, no extra groups
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -387,6 +389,18 @@ static int do_time(char **cmd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* Drop to an ordinary user (busybox's setpriv cannot) and exec CMD. */
+static int do_runas(uid_t uid, gid_t gid, char **cmd)
+{
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid)) {
+		perror("irqtool runas");
+		return 126;
+	}
+	execvp(cmd[0], cmd);
+	perror(cmd[0]);
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -406,6 +420,8 @@ int main(int argc, char **argv)
 		return do_time(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "bench-fs"))
 		return do_bench_fs(argv[2], atoi(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "runas"))
+		return do_runas(atoi(argv[2]), atoi(argv[3]), argv + 4);
 	fprintf(stderr, "usage: see the top of tests/vm/irqtool.c\n");
 	return 2;
 }

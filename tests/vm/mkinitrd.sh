@@ -31,8 +31,10 @@ mkdir -p "$stage"/bin "$stage"/sbin "$stage"/usr/bin "$stage"/usr/sbin \
 cp "$BB" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 ln -s /proc/mounts "$stage/etc/mtab"
-echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
-echo "root:x:0:" >"$stage/etc/group"
+# root, and an ordinary user for the permission tests.
+printf 'root:x:0:0:root:/:/bin/sh\ntester:x:1000:1000:tester:/tmp:/bin/sh\n' >"$stage/etc/passwd"
+printf 'root:x:0:\ntester:x:1000:\n' >"$stage/etc/group"
+mkdir -p "$stage/run"
 
 cp "$KDIR/modules.order" "$stage/lib/modules/vfiofs/"
 for m in $(cat "$KDIR/modules.order"); do
@@ -89,6 +91,16 @@ if [ "$VG" = 1 ]; then
 fi
 
 cp "$ROOT"/tests/integration/*.sh "$stage/tests/integration/" 2>/dev/null || true
+# The mount helpers where `make install` puts them (mount(8) looks in /sbin),
+# and fusermount3 (setuid root, as installed) for unmounting as a user.
+cp "$ROOT/mount-helpers/vfio-bind" "$stage/usr/sbin/vfio-bind"
+cp "$ROOT/mount-helpers/mount.vfiofs" "$stage/sbin/mount.vfiofs"
+chmod 755 "$stage/usr/sbin/vfio-bind" "$stage/sbin/mount.vfiofs"
+if command -v fusermount3 >/dev/null 2>&1; then
+	cp "$(command -v fusermount3)" "$stage/usr/bin/fusermount3"
+	chmod 4755 "$stage/usr/bin/fusermount3"
+	copy_libs "$stage/usr/bin/fusermount3"
+fi
 # The irq tests' and the benchmark's helper (blocked reads, signals, poll).
 gcc -static -O2 -Wall -o "$stage/usr/bin/irqtool" "$ROOT/tests/vm/irqtool.c" -lpthread
 cp "$ROOT/tests/vm/guest-init.sh" "$stage/init"

@@ -6,6 +6,9 @@
 #   0000:00:03.0 edu        0000:00:04.0 nvme        0000:00:05.0 ivshmem-plain
 #   0000:01:00.0 e1000e (behind the pcie-root-port at 00:06.0)
 #   0000:00:07.0 pci-testdev
+#   0000:00:08.0 pci-serial (the guest's serial driver) and 0000:00:08.1
+#   pvpanic-pci (no driver): two functions of one slot, so one IOMMU group;
+#   not bound at boot (for the vfio-bind tests)
 # The serial console goes to stdout and to build/vm-<kver>-<mode>.log.
 # test mode: passes only if the guest's "vm-<kver>: N passed, 0 failed" line is
 # there, no sanitizer report is in the log and the ivshmem pattern the guest
@@ -62,6 +65,9 @@ set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=06.0 \
 	-device e1000e,bus=rp1,addr=00.0 \
 	-device pci-testdev,addr=07.0 \
+	-chardev null,id=ser0 \
+	-device pci-serial,chardev=ser0,addr=08.0,multifunction=on \
+	-device pvpanic-pci,addr=08.1 \
 	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
 	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD"
 
