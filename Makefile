@@ -39,7 +39,7 @@ endef
 $(eval $(call flavour,$(BUILD),))
 $(eval $(call flavour,$(BUILD)/asan,$(SAN)))
 
-.PHONY: all asan unit unit-asan check vm-check demo vm-shell deps kernels \
+.PHONY: all asan unit unit-asan check host-check vm-check demo vm-shell deps kernels \
 	bench format lint clean install
 
 all: $(BUILD)/vfiofs
@@ -57,6 +57,10 @@ deps:
 kernels: deps
 	@tests/vm/kernels.sh
 
+# Tests on the build machine: helpers on a made-up sysfs, make install, man.
+host-check: $(BUILD)/vfiofs
+	@tests/host/run.sh
+
 # The VM test bed: both guest kernels, the plain and the sanitized daemon.
 vm-check: $(BUILD)/vfiofs $(BUILD)/asan/vfiofs kernels
 	@tests/vm/check.sh
@@ -65,6 +69,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit unit-asan
+	@$(MAKE) --no-print-directory host-check
 	@$(MAKE) --no-print-directory vm-check
 
 demo: deps
