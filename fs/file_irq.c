@@ -799,7 +799,7 @@ static void events_release(struct handle *h)
 }
 
 const struct file_ops file_irq_events_ops = {
-	.mode = 0444,
+	.mode = 0400,
 	.size = NULL,
 	.open = events_open,
 	.read_req = events_read,

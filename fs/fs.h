@@ -47,6 +47,8 @@ void loop_fini(void);
 
 /* Watch fd for EPOLLIN; cb runs on the loop thread. */
 int loop_add_fd(int fd, loop_fd_cb cb, void *arg);
+/* The same for other epoll events (EPOLLPRI: a mount table changed). */
+int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg);
 /* Stop watching fd; safe from inside any callback (even fd's own). */
 int loop_del_fd(int fd);
 

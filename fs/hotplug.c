@@ -10,8 +10,12 @@
  * the kernel still holds point at them, and they answer ENODEV.
  *
  * Coming: libinotifytools watches /dev/vfio; any event there rescans the
- * devices bound to vfio-pci. A device whose group node or VFIO device is
- * not ready yet is retried from a timer, so the loop never waits long.
+ * devices bound to vfio-pci. So does a kernel uevent about a PCI device
+ * (bound, unbound, added, removed): a device joining a group whose node is
+ * already there, or a group becoming viable when a member leaves its host
+ * driver, changes nothing in /dev/vfio. A device whose group node or VFIO
+ * device is not ready yet is retried from a timer, so the loop never waits
+ * long.
  *
  * The kernel's dentry cache is told from a short-lived thread: an entry
  * notification takes the root directory's lock in the kernel, which a
@@ -34,6 +38,7 @@
 #include "core/log.h"
 #include "core/sys.h"
 #include "core/sysfs.h"
+#include "core/uevent.h"
 #include "fs/hotplug.h"
 
 /* Group node not there yet: wait this long in the loop, then retry. */
@@ -56,6 +61,7 @@ static const char *const *only;
 static int nonly;
 static int ino_fd = -1; /* libinotifytools' inotify fd */
 static int timer_fd = -1;
+static int uevent_fd = -1;
 static unsigned int retries_left;
 static bool started;
 
@@ -360,6 +366,36 @@ static void inotify_ready(int fd, uint32_t events, void *arg)
 	rescan();
 }
 
+static void uevent_ready(int fd, uint32_t events, void *arg)
+{
+	int n = uevent_drain(fd);
+
+	if (n < 0)
+		log_warn("hot-plug: reading uevents: %s", strerror(-n));
+	if (n <= 0)
+		return;
+	retries_left = HOTPLUG_RETRIES;
+	rescan();
+}
+
+static void uevent_start(void)
+{
+	int fd = uevent_open(), res;
+
+	if (fd >= 0) {
+		res = loop_add_fd(fd, uevent_ready, NULL);
+		if (res == 0) {
+			uevent_fd = fd;
+			return;
+		}
+		close(fd);
+		fd = res;
+	}
+	log_warn("hot-plug: kernel uevents: %s; a device joining an IOMMU "
+		 "group already shown may not show",
+		 strerror(-fd));
+}
+
 /* The fds of this process that are inotify instances. */
 static int inotify_fds(int *fds, int max)
 {
@@ -469,10 +505,11 @@ void hotplug_start(struct fuse_session *se, char **list, int nlist)
 		close(timer_fd);
 		timer_fd = -1;
 	}
+	uevent_start();
 	res = inotify_start();
 	if (res < 0) {
-		log_warn("hot-plug: inotify on %s/vfio: %s; devices bound "
-			 "after the mount will not show",
+		log_warn("hot-plug: inotify on %s/vfio: %s; only uevents "
+			 "will tell of devices bound after the mount",
 			 sys->dev_root, strerror(-res));
 		return;
 	}
@@ -499,6 +536,11 @@ void hotplug_stop(void)
 		loop_del_fd(ino_fd);
 		inotifytools_cleanup(); /* closes ino_fd */
 		ino_fd = -1;
+	}
+	if (uevent_fd >= 0) {
+		loop_del_fd(uevent_fd);
+		close(uevent_fd);
+		uevent_fd = -1;
 	}
 	if (timer_fd >= 0) {
 		loop_del_fd(timer_fd);

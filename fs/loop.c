@@ -18,6 +18,7 @@
 
 struct watch {
 	int fd;
+	uint32_t events; /* 0: EPOLLIN */
 	loop_fd_cb cb;
 	void *arg;
 	bool dead; /* deleted during this round; freed after it */
@@ -65,7 +66,8 @@ static void signal_ready(int fd, uint32_t events, void *arg)
 
 static int watch_add(struct watch *w)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	struct epoll_event ev = { .events = w->events ? w->events : EPOLLIN,
+				  .data.ptr = w };
 
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
 		return -errno;
@@ -98,14 +100,18 @@ int loop_init(struct fuse_session *se)
 	return res;
 }
 
-int loop_add_fd(int fd, loop_fd_cb cb, void *arg)
+int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg)
 {
 	struct watch *w = calloc(1, sizeof(*w));
 	int res;
 
 	if (!w)
 		return -ENOMEM;
-	*w = (struct watch){ .fd = fd, .cb = cb, .arg = arg, .next = watches };
+	*w = (struct watch){ .fd = fd,
+			     .events = events,
+			     .cb = cb,
+			     .arg = arg,
+			     .next = watches };
 	res = watch_add(w);
 	if (res) {
 		free(w);
@@ -113,6 +119,11 @@ int loop_add_fd(int fd, loop_fd_cb cb, void *arg)
 	}
 	watches = w;
 	return 0;
+}
+
+int loop_add_fd(int fd, loop_fd_cb cb, void *arg)
+{
+	return loop_add_fd_events(fd, EPOLLIN, cb, arg);
 }
 
 int loop_del_fd(int fd)

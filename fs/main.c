@@ -15,6 +15,7 @@
 #include "core/sysfs.h"
 #include "fs/fs.h"
 #include "fs/hotplug.h"
+#include "fs/mountwatch.h"
 #include "fs/nodes.h"
 
 struct fs_opts fs_opts;
@@ -24,6 +25,7 @@ struct cmdline {
 	char **devices; /* --device=BDF, in order given */
 	int nr_devices;
 	bool nommap, noiommu;
+	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
 	bool bad;
 };
@@ -36,6 +38,8 @@ enum {
 	KEY_UID,
 	KEY_GID,
 	KEY_UMASK,
+	KEY_ALLOW_OTHER,
+	KEY_DEFAULT_PERMISSIONS,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -46,6 +50,8 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("uid=", KEY_UID),
 	FUSE_OPT_KEY("gid=", KEY_GID),
 	FUSE_OPT_KEY("umask=", KEY_UMASK),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_END
 };
 
@@ -115,6 +121,7 @@ static int opt_proc(void *data, const char *arg, int key,
 			fs_opts.uid = v;
 		else
 			fs_opts.gid = v;
+		cl->owner_set = true;
 		return 0;
 	case KEY_UMASK:
 		if (!parse_ulong(val, 8, 0777, &v)) {
@@ -124,6 +131,12 @@ static int opt_proc(void *data, const char *arg, int key,
 		}
 		fs_opts.umask = v;
 		return 0;
+	case KEY_ALLOW_OTHER:
+		cl->allow_other = true;
+		return 1; /* FUSE's too */
+	case KEY_DEFAULT_PERMISSIONS:
+		cl->default_permissions = true;
+		return 1;
 	}
 	return 1; /* everything else is FUSE's */
 }
@@ -241,6 +254,20 @@ int main(int argc, char *argv[])
 	}
 	if (copts.debug)
 		log_max = LOG_LVL_DEBUG;
+	/*
+	 * vfiofs checks no permissions itself: letting other users in without
+	 * the kernel checking the files' modes would hand them the devices.
+	 */
+	if (cl.allow_other && !cl.default_permissions) {
+		log_info("allow_other: default_permissions added (the kernel "
+			 "checks the files' modes)");
+		fuse_opt_add_arg(&args, "-odefault_permissions");
+	}
+	if (cl.owner_set && !cl.allow_other &&
+	    (fs_opts.uid != getuid() || fs_opts.gid != getgid()))
+		log_warn("uid=/gid= without allow_other: FUSE lets only the "
+			 "mounting user (uid %u) in",
+			 (unsigned int)getuid());
 	/* Name the mount; a later -o fsname= of the user wins. */
 	fuse_opt_insert_arg(&args, 1, "-osubtype=vfiofs,fsname=vfiofs");
 
@@ -313,14 +340,18 @@ int main(int argc, char *argv[])
 	}
 	/* After daemonizing: the notifications run on a short-lived thread. */
 	hotplug_start(se, cl.devices, cl.nr_devices);
+	mountwatch_start(copts.mountpoint);
 	res = loop_run();
 	ret = res < 0 ? 1 : 0;
 out_loop:
 	/* Blocked readers are answered while the mount still stands. */
+	mountwatch_stop();
 	hotplug_stop();
 	loop_fini();
 out_unmount:
-	fuse_session_unmount(se);
+	/* Gone lazily: the path may hold another mount by now. */
+	if (!mountwatch_gone())
+		fuse_session_unmount(se);
 	if (!ret)
 		log_info("unmounted");
 out_devices:

@@ -103,6 +103,7 @@ errno_text() {
 	EACCES) echo "Permission denied" ;;
 	EISDIR) echo "Is a directory" ;;
 	ENOTDIR) echo "Not a directory" ;;
+	ENOTCONN) echo "Transport endpoint is not connected" ;;
 	*) echo "$1" ;;
 	esac
 }

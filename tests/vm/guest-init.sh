@@ -28,6 +28,7 @@ export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 export HOME=/ TERM=${TERM:-linux}
 
 MODE=test
+ONLY=""
 KVER=$(uname -r)
 VG=0
 for w in $(cat /proc/cmdline); do
@@ -35,6 +36,7 @@ for w in $(cat /proc/cmdline); do
 	vfiofs.mode=*) MODE=${w#vfiofs.mode=} ;;
 	vfiofs.kver=*) KVER=${w#vfiofs.kver=} ;;
 	vfiofs.valgrind=*) VG=${w#vfiofs.valgrind=} ;;
+	vfiofs.tests=*) ONLY=$(echo "${w#vfiofs.tests=}" | tr , ' ') ;;
 	esac
 done
 export VFIOFS_KVER=$KVER
@@ -276,6 +278,9 @@ test)
 	for t in /tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
+		if [ -n "$ONLY" ]; then
+			case " $ONLY " in *" $name "*) ;; *) continue ;; esac
+		fi
 		echo "=== $name ==="
 		if [ -n "$wedged" ]; then
 			say "$name skipped: $wedged"

@@ -54,6 +54,9 @@ static const char *ename(int e)
 	case ENOENT: return "ENOENT";
 	case EBUSY: return "EBUSY";
 	case EIO: return "EIO";
+	case EACCES: return "EACCES";
+	case ENOTCONN: return "ENOTCONN";
+	case ECONNABORTED: return "ECONNABORTED";
 	default: return strerror(e);
 	}
 }

@@ -24,6 +24,7 @@ for c in /bin/busybox /usr/bin/busybox; do [ -x "$c" ] && { BB=$c; break; }; don
 [ -n "$BB" ] || { echo "mkinitrd: no busybox (apt-get install busybox-static)" >&2; exit 1; }
 
 stage=$(mktemp -d)
+chmod 755 "$stage" # the guest's /: ordinary users must get through it
 trap 'rm -rf "$stage"' EXIT INT TERM
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/usr/bin "$stage"/usr/sbin \
 	"$stage"/dev "$stage"/proc "$stage"/sys "$stage"/tmp "$stage"/etc \

@@ -14,6 +14,7 @@
 # there, no sanitizer report is in the log and the ivshmem pattern the guest
 # wrote is in the host's backing file; prints "vm-<kver> host: N passed, N
 # failed" (the host-side checks only: the guest's line counts its own).
+# VFIOFS_TESTS=test_a,test_b (environment): test mode runs only those.
 # --valgrind: the initramfs holds valgrind and the guest runs the daemon under
 # memcheck (vfiofs.valgrind=1); any valgrind error or definite/indirect leak
 # in the logs the guest prints is a failure.
@@ -69,7 +70,7 @@ set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-device pci-serial,chardev=ser0,addr=08.0,multifunction=on \
 	-device pvpanic-pci,addr=08.1 \
 	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
-	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD"
+	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD${VFIOFS_TESTS:+ vfiofs.tests=$VFIOFS_TESTS}"
 
 mkdir -p "$(dirname "$LOG")"
 start=$(date +%s)

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* Noticing that our mount left the mount table while files were open. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mountinfo.h"
+#include "fs/fs.h"
+#include "fs/mountwatch.h"
+
+#define MOUNTINFO "/proc/self/mountinfo"
+
+static int table_fd = -1;
+static char our_dev[32]; /* "major:minor" of our FUSE connection */
+static bool gone;
+
+/* The whole table from fd (it has no size; read to the end), or NULL. */
+static char *table_read(int fd)
+{
+	size_t cap = 16384, len = 0;
+	char *buf = malloc(cap), *b;
+	ssize_t n;
+
+	if (!buf)
+		return NULL;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		goto fail;
+	for (;;) {
+		if (len + 1 >= cap) {
+			b = realloc(buf, cap * 2);
+			if (!b)
+				goto fail;
+			buf = b;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+fail:
+	free(buf);
+	return NULL;
+}
+
+static void table_changed(int fd, uint32_t events, void *arg)
+{
+	char *t = table_read(fd);
+
+	if (!t)
+		return;
+	if (!mountinfo_has_dev(t, our_dev)) {
+		log_info("the mount left the mount table (a lazy unmount): "
+			 "ending");
+		gone = true;
+		loop_exit();
+	}
+	free(t);
+}
+
+void mountwatch_start(const char *mountpoint)
+{
+	char *t;
+	int fd;
+
+	fd = open(MOUNTINFO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_debug("%s: %s; a lazy unmount will wait for open files",
+			  MOUNTINFO, strerror(errno));
+		return;
+	}
+	t = table_read(fd);
+	if (!t ||
+	    mountinfo_find(t, mountpoint, "fuse.vfiofs", our_dev,
+			   sizeof(our_dev)) < 0 ||
+	    loop_add_fd_events(fd, EPOLLPRI, table_changed, NULL) < 0) {
+		log_debug("%s: our mount on %s not found; a lazy unmount "
+			  "will wait for open files",
+			  MOUNTINFO, mountpoint);
+		free(t);
+		close(fd);
+		return;
+	}
+	free(t);
+	table_fd = fd;
+	log_debug("mount %s is device %s", mountpoint, our_dev);
+}
+
+bool mountwatch_gone(void)
+{
+	return gone;
+}
+
+void mountwatch_stop(void)
+{
+	if (table_fd < 0)
+		return;
+	loop_del_fd(table_fd);
+	close(table_fd);
+	table_fd = -1;
+}
