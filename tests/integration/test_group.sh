@@ -1,0 +1,97 @@
+#!/bin/sh
+# IOMMU groups while mounted. The slot at 00:08 has two functions in one
+# group: 08.0 pci-serial on the guest's serial driver and 08.1 pvpanic-pci
+# with no driver. Bound to vfio-pci alone, 08.1 is skipped with a log line
+# naming the culprit (the group is not viable); when 08.0 leaves its host
+# driver the group becomes viable and 08.1 appears; 08.0 bound to vfio-pci
+# then joins a group whose /dev/vfio node is already there, which only a
+# kernel uevent tells, and appears too. Bound by hand (sysfs), not with
+# vfio-bind, which would refuse the first step.
+. "$(dirname "$0")/lib.sh"
+require_mount
+
+S=0000:00:08.0
+P=0000:00:08.1
+sys=/sys/bus/pci/devices
+drv() {
+	_l=$(readlink "$sys/$1/driver") && basename "$_l" || echo none
+}
+now_ms() {
+	read -r _u _ </proc/uptime
+	echo $((${_u%.*} * 1000 + 10 * $(echo "${_u#*.}" | sed 's/^0//')))
+}
+# appear_ms PATH: wait (bounded, 10 s) for PATH; prints the ms it took.
+appear_ms() {
+	_t0=$(now_ms)
+	wait_for test -e "$1" || { echo timeout; return 1; }
+	echo $(($(now_ms) - _t0))
+}
+LIMIT=$((1000 * SLOW))
+
+if [ ! -d "$sys/$S" ] || [ ! -d "$sys/$P" ]; then
+	fail "the two-function slot 00:08 is not in this VM"
+	finish
+fi
+g=$(basename "$(readlink "$sys/$S/iommu_group")")
+check_eq "08.0 and 08.1 share a group" "$g" "$(basename "$(readlink "$sys/$P/iommu_group")")"
+check_eq "08.0 is on serial" serial "$(drv $S)"
+check_eq "08.1 has no driver" none "$(drv $P)"
+
+# The daemon's log: syslog when daemonized, its stderr file in the foreground.
+LOG=/tmp/vfiofs-fg.log
+if [ -z "$VFIOFS_WRAP" ]; then
+	LOG=$LIB_TMP/messages
+	syslogd -n -O "$LOG" &
+	slog=$!
+	sleep 0.3
+fi
+touch "$LOG"
+lines0=$(wc -l <"$LOG")
+
+# 08.1 alone on vfio-pci: its group is not viable.
+echo vfio-pci >"$sys/$P/driver_override"
+echo "$P" >/sys/bus/pci/drivers_probe 2>/dev/null
+check_eq "08.1 is on vfio-pci" vfio-pci "$(drv $P)"
+check "its group node /dev/vfio/$g is there" wait_for test -e "/dev/vfio/$g"
+check "the skip is logged, naming the culprit" wait_for sh -c \
+	"tail -n +$((lines0 + 1)) '$LOG' | grep 'group $g is not viable' | grep -q '$S'"
+tail -n +$((lines0 + 1)) "$LOG" | grep "not viable" | sed 's/^/    | /'
+check_not "08.1 is not shown" test -e "$M/$P"
+check_text "the rest works: edu" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+
+# 08.0 leaves its host driver: the group is viable, 08.1 appears.
+echo "$S" >"$sys/$S/driver/unbind"
+check_eq "08.0 has no driver now" none "$(drv $S)"
+ms=$(appear_ms "$M/$P/vendor")
+check "08.1 appears when its group becomes viable ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
+check_text "08.1's vendor" "$M/$P/vendor" 0x1b36
+check_text "08.1's device" "$M/$P/device" 0x0011
+
+# 08.0 joins the group on vfio-pci: no new node in /dev/vfio, a uevent.
+echo vfio-pci >"$sys/$S/driver_override"
+echo "$S" >/sys/bus/pci/drivers_probe 2>/dev/null
+check_eq "08.0 is on vfio-pci" vfio-pci "$(drv $S)"
+ms=$(appear_ms "$M/$S/vendor")
+check "08.0 appears, joining a shown group ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
+check_text "08.0's device" "$M/$S/device" 0x0002
+check_text "08.0's group file" "$M/$S/group" "$g type1"
+check_eq "7 devices" 7 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
+
+# Back as it was: both off vfio-pci (released at once), 08.0 on serial.
+for d in $P $S; do
+	(echo "$d" >/sys/bus/pci/drivers/vfio-pci/unbind) </dev/null 2>/dev/null &
+	ub=$!
+	check "$d: the unbind completes" wait_for gone "$ub"
+	echo >"$sys/$d/driver_override"
+	check "$d leaves the mount" wait_for sh -c "! test -e '$M/$d'"
+done
+echo "$S" >/sys/bus/pci/drivers/serial/bind 2>/dev/null
+check_eq "08.0 is on serial again" serial "$(drv $S)"
+check_eq "08.1 has no driver again" none "$(drv $P)"
+check_eq "5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
+
+if [ -n "${slog:-}" ]; then
+	kill "$slog" 2>/dev/null
+	wait "$slog" 2>/dev/null
+fi
+finish
