@@ -95,12 +95,45 @@ lint:
 	printf '%s\n' $(CORE_SRC) $(FS_SRC) | xargs -P "$$(nproc)" -I{} \
 		clang-tidy --quiet {} -- $(CSTD) -I. $(FUSE_CFLAGS)
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: vfiofs in $(BINDIR), vfio-bind
+# in $(SBINDIR), mount.vfiofs in /sbin (where mount(8) looks, whatever the
+# prefix), the man pages in $(MANDIR)/man8 (mount.vfiofs.8 a .so link to
+# vfiofs.8) and vfiofs.service in $(SYSTEMDUNITDIR): $(PREFIX)/lib/systemd/system
+# (/usr/local/lib/systemd/system is on systemd's search path), but for
+# PREFIX=/usr /lib/systemd/system, where a Debian 12 package puts units
+# (`pkg-config --variable=systemdsystemunitdir systemd`). @BINDIR@ in the unit
+# and in mount.vfiofs becomes $(BINDIR): the path at run time, no DESTDIR.
+# `make uninstall` with the same variables removes them.
 PREFIX ?= /usr/local
-install: $(BUILD)/vfiofs
-	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(PREFIX)/bin/vfiofs
-	install -D -m 0755 mount-helpers/mount.vfiofs $(DESTDIR)/sbin/mount.vfiofs
-	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(PREFIX)/sbin/vfio-bind
-	install -D -m 0644 vfiofs.1 $(DESTDIR)$(PREFIX)/share/man/man1/vfiofs.1
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+MOUNTHELPERDIR ?= /sbin
+SYSTEMDUNITDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+INSTALLED = $(BINDIR)/vfiofs $(SBINDIR)/vfio-bind $(MOUNTHELPERDIR)/mount.vfiofs \
+	$(MANDIR)/man8/vfiofs.8 $(MANDIR)/man8/vfio-bind.8 $(MANDIR)/man8/mount.vfiofs.8 \
+	$(SYSTEMDUNITDIR)/vfiofs.service
+
+.PHONY: uninstall
+install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
+		mount-helpers/vfiofs.service.in man/vfiofs.8 man/vfio-bind.8
+	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(BINDIR)/vfiofs
+	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(SBINDIR)/vfio-bind
+	install -d $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	rm -f $(DESTDIR)$(MOUNTHELPERDIR)/mount.vfiofs $(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
+	sed 's|@BINDIR@|$(BINDIR)|g' mount-helpers/mount.vfiofs \
+		>$(DESTDIR)$(MOUNTHELPERDIR)/mount.vfiofs
+	chmod 0755 $(DESTDIR)$(MOUNTHELPERDIR)/mount.vfiofs
+	sed 's|@BINDIR@|$(BINDIR)|g' mount-helpers/vfiofs.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
+	install -D -m 0644 man/vfiofs.8 $(DESTDIR)$(MANDIR)/man8/vfiofs.8
+	install -D -m 0644 man/vfio-bind.8 $(DESTDIR)$(MANDIR)/man8/vfio-bind.8
+	echo '.so man8/vfiofs.8' >$(DESTDIR)$(MANDIR)/man8/mount.vfiofs.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/mount.vfiofs.8
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf $(BUILD)

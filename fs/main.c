@@ -350,8 +350,9 @@ out_loop:
 	loop_fini();
 out_unmount:
 	/* Gone lazily: the path may hold another mount by now. */
-	if (!mountwatch_gone())
-		fuse_session_unmount(se);
+	if (mountwatch_gone())
+		mountwatch_sever(fuse_session_fd(se));
+	fuse_session_unmount(se);
 	if (!ret)
 		log_info("unmounted");
 out_devices:

@@ -102,6 +102,17 @@ bool mountwatch_gone(void)
 	return gone;
 }
 
+void mountwatch_sever(int fuse_fd)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return; /* then libfuse's lazy unmount of the path it is */
+	close(p[0]); /* a pipe with no reader polls POLLERR */
+	dup2(p[1], fuse_fd);
+	close(p[1]);
+}
+
 void mountwatch_stop(void)
 {
 	if (table_fd < 0)

@@ -16,5 +16,14 @@ void mountwatch_start(const char *mountpoint);
  * path may hold another mount by now.) */
 bool mountwatch_gone(void);
 void mountwatch_stop(void);
+/*
+ * After the mount left the table: libfuse must not unmount its path (it may
+ * hold another mount by now), and skipping fuse_session_unmount() would
+ * leak its state. A session fd that polls POLLERR is libfuse's sign that
+ * the connection is gone already: this puts one in fuse_fd's place (closing
+ * /dev/fuse aborts the connection, as exiting would), and libfuse then
+ * frees its state without touching the path.
+ */
+void mountwatch_sever(int fuse_fd);
 
 #endif

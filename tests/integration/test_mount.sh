@@ -1,0 +1,123 @@
+#!/bin/sh
+# mount(8) and /etc/fstab: busybox's mount runs /sbin/mount.vfiofs for the
+# type vfiofs (FEATURE_MOUNT_HELPERS: the mount(2) of an unknown type fails
+# with ENODEV, then "mount.vfiofs SOURCE DIR [-o OPTS]" is run through PATH),
+# which maps device=BDF to --device=BDF and starts the daemon; umount ends
+# it. Two instances cannot own one VFIO group, so the default mount is taken
+# down first and put back at the end.
+# With VFIOFS_WRAP (valgrind, sanitized daemon) the daemon must run under the
+# wrapper in the foreground: a `vfiofs` shim first in PATH (mount.vfiofs, as
+# copied into the guest, finds vfiofs through PATH) starts it so, and waits
+# for the mount, so the whole mount(8) path is still the one tested.
+. "$(dirname "$0")/lib.sh"
+require_mount
+
+REAL=$(command -v vfiofs)
+HELPER=/sbin/mount.vfiofs
+cd / || exit 1
+
+# devs: the device directories of the mount, sorted, space-separated.
+devs() {
+	ls "$M" 2>/dev/null | grep '^[0-9a-f]\{4\}:' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+no_daemon() { [ -z "$(vfiofs_pids)" ]; }
+# down DIR: umount(8) DIR, which must end the daemon: no vfiofs is left.
+down() {
+	timeout 10 umount "$1" || { echo "umount $1 failed" >&2; return 1; }
+	wait_mount "$1" 0 || { echo "$1 still mounted" >&2; return 1; }
+	wait_for no_daemon || { echo "vfiofs still running: $(vfiofs_pids)" >&2; return 1; }
+}
+
+check "$HELPER is installed and executable" test -x "$HELPER"
+check "unmount the default mount" vfiofs_umount "$M"
+check "no vfiofs left" wait_for no_daemon
+
+if [ -n "$VFIOFS_WRAP" ]; then
+	mkdir -p "$LIB_TMP/bin"
+	cat >"$LIB_TMP/bin/vfiofs" <<EOF
+#!/bin/sh
+# vfiofs as mount.vfiofs runs it, but under \$VFIOFS_WRAP in the foreground.
+for a; do mnt=\$a; done
+\$VFIOFS_WRAP $REAL -f "\$@" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
+pid=\$!
+i=0
+while ! grep -q " \$mnt fuse" /proc/mounts; do
+	kill -0 \$pid 2>/dev/null || { wait \$pid; exit \$?; }
+	[ \$i -ge \$((300 * $SLOW)) ] && { kill -KILL \$pid; exit 1; }
+	sleep 0.1
+	i=\$((i + 1))
+done
+EOF
+	chmod 755 "$LIB_TMP/bin/vfiofs"
+	OLDPATH=$PATH
+	PATH=$LIB_TMP/bin:$PATH
+	export PATH
+	pass "VFIOFS_WRAP: the daemon runs under '${VFIOFS_WRAP%% *}' through a vfiofs shim in PATH"
+fi
+
+# 1. mount -t vfiofs: every device.
+if check "mount -t vfiofs vfiofs $M" mount -t vfiofs vfiofs "$M"; then
+	check "mount -t: mounted" wait_mount "$M" 1
+	check "mount -t: type fuse.vfiofs in /proc/mounts" grep -q "^vfiofs $M fuse.vfiofs " /proc/mounts
+	check_eq "mount -t: 5 devices" "$(echo "$ALL_DEVS" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" "$(devs)"
+	check_text "mount -t: edu ID through regs/" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+	check_eq "mount -t: edu ID through bar0" 010000ed "$(rd "$M/$EDU/bar0" 0 4)"
+	check "umount ends the daemon" down "$M"
+fi
+
+# 2. -o device=BDF restricts, other options reach the daemon (nommap).
+if check "mount -t vfiofs -o device=$EDU,nommap" mount -t vfiofs -o "device=$EDU,nommap" vfiofs "$M"; then
+	check_eq "device=: only edu" "$EDU" "$(devs)"
+	check_eq "nommap reached the daemon: a 4-byte read is 1 fallback read" 1 \
+		"$(delta "$EDU" bar0.fallback_reads rd "$M/$EDU/bar0" 0 4)"
+	check "umount ends the daemon (device=)" down "$M"
+fi
+
+# 3. Options mount(8) and systemd add are not passed to the daemon (which
+# would refuse them as unknown FUSE options).
+if check "mount -t vfiofs -o defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" \
+	mount -t vfiofs -o "defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" vfiofs "$M"; then
+	check_eq "fstab-only options dropped: only nvme" "$NVME" "$(devs)"
+	check "umount ends the daemon (dropped options)" down "$M"
+fi
+
+# 4. A bad device: mount fails, nothing is mounted, no daemon is left.
+check_not "mount -t vfiofs -o device=bogus fails" mount -t vfiofs -o device=bogus vfiofs "$M"
+check_not "device=bogus: nothing mounted" grep -q " $M fuse" /proc/mounts
+check "device=bogus: no vfiofs left" wait_for no_daemon
+
+# 5. /etc/fstab: mount DIR.
+FSTAB_SAVED=""
+if [ -f /etc/fstab ]; then
+	cp /etc/fstab "$LIB_TMP/fstab"
+	FSTAB_SAVED=1
+fi
+echo "vfiofs $M vfiofs device=$EDU,device=$NVME,noauto 0 0" >>/etc/fstab
+if check "an fstab line, then mount $M" mount "$M"; then
+	check_eq "fstab: exactly edu and nvme" "$EDU $NVME" "$(devs)"
+	check_text "fstab: edu works" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+	check_text "fstab: nvme's vendor" "$M/$NVME/vendor" 0x1b36
+	check "umount $M ends the daemon (fstab)" down "$M"
+fi
+if [ -n "$FSTAB_SAVED" ]; then
+	cp "$LIB_TMP/fstab" /etc/fstab
+else
+	rm -f /etc/fstab
+fi
+check_not "the fstab line is gone" grep -q "^vfiofs $M vfiofs" /etc/fstab
+
+# 6. The helper called directly, as util-linux's mount(8) calls it, with
+# options busybox's mount would have kept to itself.
+HOPTS="rw,defaults,noauto,nofail,_netdev,x-systemd.automount,comment=x,device=$EDU"
+if check "$HELPER vfiofs $M -o $HOPTS -n -v" "$HELPER" vfiofs "$M" -o "$HOPTS" -n -v; then
+	check_eq "helper: only edu" "$EDU" "$(devs)"
+	check "umount ends the daemon (helper)" down "$M"
+fi
+
+# The default mount back, as test_options.sh does (vfiofs_mount runs
+# `$VFIOFS_WRAP vfiofs` itself: not the shim).
+[ -z "$VFIOFS_WRAP" ] || PATH=$OLDPATH
+check "the default mount is back" vfiofs_mount "$M"
+check_eq "default mount: 5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
+
+finish
