@@ -1,0 +1,216 @@
+#!/bin/sh
+# mount-helpers/vfio-bind against a made-up sysfs tree (SYSFS_ROOT, DEV_ROOT,
+# VFIO_BIND_STATE in a temporary directory): argument handling and every
+# refusal, which must change nothing. Real binding needs a kernel (the VM
+# test bed's tests/integration/test_bind.sh does it). Runs under any POSIX sh.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+VB=$(pwd)/mount-helpers/vfio-bind
+
+PASS=0 FAIL=0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass() {
+	PASS=$((PASS + 1))
+	echo "ok - $*"
+}
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL - $*"
+}
+
+SYS=$T/sys
+SYSFS_ROOT=$SYS DEV_ROOT=$T/dev VFIO_BIND_STATE=$T/state
+export SYSFS_ROOT DEV_ROOT VFIO_BIND_STATE
+P=$SYS/bus/pci
+mkdir -p "$P/devices" "$P/drivers" "$SYS/kernel/iommu_groups" "$T/dev/vfio"
+: >"$P/drivers_probe"
+for d in vfio-pci serial pcieport e1000e; do
+	mkdir -p "$P/drivers/$d"
+	: >"$P/drivers/$d/bind"
+	: >"$P/drivers/$d/unbind"
+done
+
+# dev BDF CLASS DRIVER|none GROUP|none: a made-up PCI function.
+dev() {
+	_d=$P/devices/$1
+	mkdir -p "$_d"
+	echo "$2" >"$_d/class"
+	echo "ORIGINAL" >"$_d/driver_override"
+	[ "$3" = none ] || ln -s "../../drivers/$3" "$_d/driver"
+	if [ "$4" != none ]; then
+		mkdir -p "$SYS/kernel/iommu_groups/$4/devices"
+		ln -s "../../../../kernel/iommu_groups/$4" "$_d/iommu_group"
+		ln -s "../../../../bus/pci/devices/$1" "$SYS/kernel/iommu_groups/$4/devices/$1"
+	fi
+}
+dev 0000:00:03.0 0x00ff00 vfio-pci 3      # edu, already on vfio-pci
+dev 0000:00:06.0 0x060400 pcieport 5      # a root port
+dev 0000:01:00.0 0x020000 e1000e 7        # behind it, alone in its group
+dev 0000:00:08.0 0x070002 serial 6        # two functions, one group
+dev 0000:00:08.1 0x088000 none 6
+dev 0000:00:09.0 0x020000 e1000e none     # no IOMMU group
+dev 0000:00:0a.0 0x060700 none 8          # a CardBus bridge
+touch "$T/stamp"
+
+# run ARGS...: vfio-bind with output in $T/out (stdout) and $T/err; sets RC.
+run() {
+	sh "$VB" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+# expect_rc DESC RC
+expect_rc() {
+	if [ "$RC" = "$2" ]; then pass "$1 (exit $RC)"; else
+		fail "$1: exit $RC, expected $2; stderr: $(head -c 400 "$T/err" | tr '\n' ' ')"
+	fi
+}
+# expect_err DESC TEXT: stderr holds TEXT (fixed string, case-insensitive).
+expect_err() {
+	if grep -qiF -- "$2" "$T/err"; then pass "$1"; else
+		fail "$1: no '$2' in stderr: $(head -c 400 "$T/err" | tr '\n' ' ')"
+	fi
+}
+# unchanged DESC: no file of the tree was written since the start, no state.
+unchanged() {
+	_n=$(find "$SYS" "$T/dev" -newer "$T/stamp" -type f | wc -l | tr -d ' ')
+	_o=$(cat "$P/devices/0000:00:08.1/driver_override")
+	if [ "$_n" = 0 ] && [ "$_o" = ORIGINAL ] && [ ! -e "$T/state" ] &&
+		[ "$(readlink "$P/devices/0000:00:08.0/driver")" = ../../drivers/serial ]; then
+		pass "$1: nothing changed"
+	else
+		fail "$1: the tree changed ($_n files written, 08.1 driver_override '$_o', state: $(find "$T/state" 2>&1 | tr '\n' ' '))"
+	fi
+}
+# Files written during the test must be noticed: make the stamp older.
+sleep 1
+
+# Usage and argument handling.
+run
+expect_rc "no argument is a usage error" 2
+expect_err "it prints the usage" "usage: vfio-bind"
+run -h
+expect_rc "-h" 0
+if grep -q -- "--restore" "$T/out"; then pass "-h prints the usage on stdout"; else
+	fail "-h: no usage on stdout"
+fi
+run --help
+expect_rc "--help" 0
+run --bogus 0000:00:08.0
+expect_rc "an unknown option is a usage error" 2
+expect_err "it names the option" "--bogus"
+run --user
+expect_rc "--user without a name" 2
+run --restore
+expect_rc "--restore without a device" 2
+run --restore --user root 0000:00:08.0
+expect_rc "--user with --restore is a usage error" 2
+for bad in 0000:00:08 00:08.8 0:00:08.0 000:00:08.0 0000:00:8.0 xyz:00:08.0 0000:0g:08.0 ../08.0; do
+	run "$bad"
+	expect_rc "'$bad' is not a PCI address" 2
+done
+expect_err "the message says which argument" "'../08.0'"
+unchanged "bad arguments"
+
+# Refusals.
+run 0000:00:0b.0
+expect_rc "a missing device is refused" 1
+expect_err "the message names it" "no PCI device 0000:00:0b.0"
+run 00:0b.0
+expect_err "a short address is given its domain" "no PCI device 0000:00:0b.0"
+run 0000:00:08.0 0000:00:0b.0
+expect_rc "one missing device among several: refused" 1
+unchanged "missing device"
+
+run 0000:00:06.0
+expect_rc "a bridge is refused" 1
+expect_err "the message says it is a bridge" "0000:00:06.0 is a PCI bridge"
+expect_err "with its class" "0x060400"
+run 0000:00:0a.0
+expect_rc "a CardBus bridge is refused" 1
+unchanged "bridge"
+
+run 0000:00:09.0
+expect_rc "a device without an IOMMU group is refused" 1
+expect_err "the message names the device" "0000:00:09.0 has no IOMMU group"
+expect_err "and says to turn the IOMMU on" "intel_iommu=on"
+expect_err "or AMD's" "amd_iommu=on"
+expect_err "or no-IOMMU mode" "no-IOMMU mode"
+unchanged "no IOMMU group"
+
+run 0000:00:08.1
+expect_rc "a group that would not be viable is refused" 1
+expect_err "the message names the culprit" "0000:00:08.0"
+expect_err "and its driver" "driver serial"
+expect_err "and the command that works" "vfio-bind 0000:00:08.0 0000:00:08.1"
+expect_err "and that nothing changed" "nothing changed"
+if [ -s "$T/out" ]; then fail "something on stdout when refused: $(head -c 200 "$T/out")"; else
+	pass "nothing on stdout when refused"
+fi
+run 00:08.1
+expect_rc "the same with a short address" 1
+expect_err "the same command suggested" "vfio-bind 0000:00:08.0 0000:00:08.1"
+run --user root 0000:00:08.1
+expect_err "--user is kept in the suggestion" "vfio-bind --user root 0000:00:08.0 0000:00:08.1"
+unchanged "group not viable"
+
+# A group with a bridge on pcieport is fine: 01:00.0's group gets the root
+# port too; then it goes past the checks (and stops at the missing user).
+ln -s ../../../../bus/pci/devices/0000:00:06.0 "$SYS/kernel/iommu_groups/7/devices/0000:00:06.0"
+touch "$T/stamp"
+sleep 1
+run --user no_such_user_vfb 0000:01:00.0
+expect_rc "an unknown user is refused" 1
+expect_err "the message names the user" "no user no_such_user_vfb"
+run --user=no_such_user_vfb 0000:00:08.0 0000:00:08.1
+expect_rc "an unknown user is refused (--user=, viable group)" 1
+unchanged "unknown user"
+
+# --restore of a device not on vfio-pci.
+run --restore 0000:00:08.0
+expect_rc "--restore of a device on another driver is refused" 1
+expect_err "the message says so" "0000:00:08.0 is not bound to vfio-pci (driver: serial)"
+run -u 0000:00:08.1
+expect_rc "-u (the old spelling) of a device with no driver is refused" 1
+expect_err "the message says so" "0000:00:08.1 is not bound to vfio-pci (driver: none)"
+run --restore 0000:00:03.0 0000:00:08.1
+expect_rc "--restore with one device not on vfio-pci refuses all" 1
+if [ -z "$(cat "$P/drivers/vfio-pci/unbind")" ]; then
+	pass "the device on vfio-pci was not unbound"
+else
+	fail "vfio-pci/unbind was written: $(cat "$P/drivers/vfio-pci/unbind")"
+fi
+run --restore 0000:00:0b.0
+expect_rc "--restore of a missing device" 1
+unchanged "--restore refused"
+
+# A probe that does not end on vfio-pci (here: nothing binds in a made-up
+# tree) is reported and undone: no override, no record left behind.
+dev 0000:00:0c.0 0x000000 none 9
+run 0000:00:0c.0
+expect_rc "a failed probe is an error" 1
+expect_err "it says so" "0000:00:0c.0: not bound to vfio-pci after the probe (driver: none); see dmesg"
+if [ "$(cat "$P/devices/0000:00:0c.0/driver_override")" = "" ] && [ ! -e "$T/state/0000:00:0c.0" ]; then
+	pass "the failed bind was undone (driver_override cleared, no record)"
+else
+	fail "after a failed bind: driver_override '$(cat "$P/devices/0000:00:0c.0/driver_override")', record: $(cat "$T/state/0000:00:0c.0" 2>&1)"
+fi
+if grep -qx 0000:00:0c.0 "$P/drivers_probe"; then pass "the kernel was asked to probe it"; else
+	fail "drivers_probe holds '$(cat "$P/drivers_probe")'"
+fi
+
+# Shells: the script must run under dash and busybox ash too.
+for s in dash "busybox ash"; do
+	command -v "${s%% *}" >/dev/null 2>&1 || continue
+	$s "$VB" 0000:00:08.1 >/dev/null 2>"$T/err"
+	RC=$?
+	expect_rc "under $s: the not-viable refusal" 1
+	expect_err "under $s: the culprit named" "0000:00:08.0 (driver serial)"
+done
+if command -v shellcheck >/dev/null 2>&1; then
+	if shellcheck "$VB" "$0" >"$T/err" 2>&1; then pass "shellcheck clean"; else
+		fail "shellcheck: $(head -c 600 "$T/err")"
+	fi
+fi
+
+echo "test_vfio_bind: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
