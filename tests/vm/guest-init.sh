@@ -24,9 +24,6 @@ set -u
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts /tmp/san
 mount -t devpts devpts /dev/pts 2>/dev/null || true
-# As Debian's udev rules make it: anyone may open /dev/fuse (fusermount3
-# checks the rest). devtmpfs alone leaves it 0600.
-chmod 0666 /dev/fuse 2>/dev/null || true
 export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 export HOME=/ TERM=${TERM:-linux}
 
@@ -78,6 +75,11 @@ for m in $(cat /lib/modules/vfiofs/modules.order); do
 		modfail=$((modfail + 1))
 	fi
 done
+
+# As Debian's udev rules make it: anyone may open /dev/fuse (fusermount3
+# checks the rest). devtmpfs alone leaves it 0600. (fuse may be a
+# module, just loaded.)
+chmod 0666 /dev/fuse 2>/dev/null || true
 
 # The test devices, by vendor:device (their addresses are in run.sh).
 IDS="0x1234:0x11e8 0x1b36:0x0010 0x1af4:0x1110 0x8086:0x10d3 0x1b36:0x0005"
