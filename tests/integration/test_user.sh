@@ -36,6 +36,7 @@ if [ -n "$VFIOFS_WRAP" ]; then
 	chmod 1777 /tmp/san /tmp/vg 2>/dev/null
 	$U $VFIOFS_WRAP vfiofs -f "--device=$S" "--device=$P" "$UM" </dev/null \
 		>>/tmp/vfiofs-fg.log 2>&1 &
+	ubg=$!
 	check "user 1000 mounts vfiofs (foreground, wrapped)" wait_mount "$UM" 1
 else
 	check "user 1000 mounts vfiofs" $U vfiofs "--device=$S" "--device=$P" "$UM"
@@ -71,7 +72,8 @@ t0=$(cut -d' ' -f1 /proc/uptime)
 check "user 1000 unmounts with fusermount3 -u" $U fusermount3 -u "$UM"
 check "the user's mount is gone" wait_mount "$UM" 0
 check "the user's daemon ends" wait_for gone "$upid"
-[ -n "$VFIOFS_WRAP" ] && wait 2>/dev/null
+# Not a bare `wait`: root's wrapped daemon is a child of this shell too.
+[ -n "${ubg:-}" ] && wait "$ubg" 2>/dev/null
 
 check "vfio-bind --restore $S $P" vfio-bind --restore "$S" "$P"
 check_eq "08.0 is on serial again" serial "$(basename "$(readlink "$sys/$S/driver")")"
