@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/dma.h"
+#include "core/dma_noiommu.h"
 #include "core/log.h"
 #include "core/sys.h"
 
@@ -198,6 +199,11 @@ int vfio_dma_set_iova(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 {
 	if (b->mem)
 		return -EBUSY;
+	if (p->c->noiommu) {
+		log_info("dma: no IOMMU: a buffer's address is its physical "
+			 "one, which cannot be chosen");
+		return -EINVAL;
+	}
 	vfio_dma_query(p);
 	if (iova & (p->page - 1)) {
 		log_info("dma: iova 0x%llx is not aligned to 0x%llx",
@@ -262,17 +268,16 @@ int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 		return -EBUSY;
 	if (!size)
 		return -EINVAL;
-	if (p->c->noiommu) {
-		log_info("dma: buffers need an IOMMU (not in no-IOMMU mode)");
-		return -ENOTSUP;
-	}
 	if (!p->c->iommu_set) {
 		log_info("dma: no device in the container yet: no IOMMU to "
 			 "map into");
 		return -ENODEV;
 	}
 	vfio_dma_query(p);
-	len = round_up(size, p->page);
+	len = p->c->noiommu ? dma_noiommu_len(p, size) :
+			      round_up(size, p->page);
+	if (p->c->noiommu && !len)
+		return -EINVAL; /* cannot be contiguous (logged) */
 	/* Pinned memory is counted in pages, as the kernel counts it. */
 	if (len < size || len > p->limit || p->used > p->limit - len) {
 		log_info("dma: %llu bytes more would pass the limit of %llu "
@@ -280,6 +285,14 @@ int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 			 (unsigned long long)len, (unsigned long long)p->limit,
 			 (unsigned long long)p->used);
 		return -ENOMEM;
+	}
+	if (p->c->noiommu) {
+		res = dma_noiommu_alloc(p, b, len);
+		if (res < 0)
+			return res;
+		b->size = size;
+		p->used += len;
+		return 0;
 	}
 	if (p->avail_known && !p->avail) {
 		log_info("dma: the kernel allows no more DMA mappings");
@@ -374,6 +387,8 @@ void vfio_dma_remap(struct vfio_dma_pool *p)
 	struct vfio_dma_buf *b;
 	int res;
 
+	if (p->c->noiommu)
+		return; /* physical addresses: nothing was ever mapped */
 	for (b = p->bufs; b; b = b->next) {
 		if (!b->mem || b->mapped)
 			continue;

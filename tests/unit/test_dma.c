@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/dma.h"
+#include "core/dma_noiommu.h"
 #include "core/sys.h"
 
 #define CONT_FD 100
@@ -39,7 +40,36 @@ static struct {
 	int mmap_prot, mmap_flags;
 	size_t mmap_len;
 	void *last_mem;
+	/* /proc/self/pagemap: the entry every read gets. */
+	uint64_t pagemap_entry;
+	int pagemap_reads;
 } k;
+
+#define PAGEMAP_FD 200
+
+static int fake_open(const char *path, int flags, mode_t mode)
+{
+	size_t n = strlen(path), m = strlen("/self/pagemap");
+
+	assert_true(n >= m && !strcmp(path + n - m, "/self/pagemap"));
+	return PAGEMAP_FD;
+}
+
+static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
+{
+	assert_int_equal(fd, PAGEMAP_FD);
+	assert_int_equal(len, 8);
+	assert_int_equal(off % 8, 0);
+	k.pagemap_reads++;
+	memcpy(buf, &k.pagemap_entry, 8);
+	return 8;
+}
+
+static int fake_close(int fd)
+{
+	assert_int_equal(fd, PAGEMAP_FD);
+	return 0;
+}
 
 /*
  * GET_INFO with a DMA_AVAIL cap first, then the IOVA range cap at an offset
@@ -119,7 +149,7 @@ static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	k.mmap_flags = flags;
 	k.mmap_len = len;
 	assert_int_equal(fd, -1);
-	if (posix_memalign(&p, PG, len))
+	if (posix_memalign(&p, len >= (2u << 20) ? (2u << 20) : PG, len))
 		return MAP_FAILED;
 	memset(p, 0, len);
 	k.last_mem = p;
@@ -144,6 +174,9 @@ static int setup(void **state)
 	fake_sys.ioctl = fake_ioctl;
 	fake_sys.mmap = fake_mmap;
 	fake_sys.munmap = fake_munmap;
+	fake_sys.open = fake_open;
+	fake_sys.pread = fake_pread;
+	fake_sys.close = fake_close;
 	sys = &fake_sys;
 	k.nr_ranges = 2;
 	k.ranges[0].start = 0;
@@ -366,10 +399,76 @@ static void test_no_iommu(void **state)
 
 	cont.iommu_set = false;
 	assert_int_equal(vfio_dma_alloc(&pool, a, PG), -ENODEV);
-	cont.iommu_set = true;
-	cont.noiommu = true;
-	assert_int_equal(vfio_dma_alloc(&pool, a, PG), -ENOTSUP);
 	assert_int_equal(k.maps + k.mmaps, 0);
+}
+
+static void test_pagemap_entry(void **state)
+{
+	uint64_t pa = 0;
+
+	/* Present, frame 0x12345: the page's address plus the offset. */
+	assert_int_equal(pagemap_entry_phys((1ULL << 63) | 0x12345,
+					    0x7f0000001abc, PG, &pa),
+			 0);
+	assert_int_equal(pa, 0x12345abcULL);
+	/* Not present, swapped, frame hidden (no CAP_SYS_ADMIN). */
+	assert_int_equal(pagemap_entry_phys(0x12345, 0, PG, &pa), -EFAULT);
+	assert_int_equal(pagemap_entry_phys((3ULL << 62) | 1, 0, PG, &pa),
+			 -EFAULT);
+	assert_int_equal(pagemap_entry_phys(1ULL << 63, 0, PG, &pa), -EPERM);
+	/* Bits 55-61 are flags, not frame. */
+	assert_int_equal(pagemap_entry_phys((1ULL << 63) | (1ULL << 56) | 7, 0,
+					    PG, &pa),
+			 0);
+	assert_int_equal(pa, 7 * PG);
+}
+
+/* No IOMMU: one locked page or huge page, at its physical address. */
+static void test_noiommu_alloc(void **state)
+{
+	struct vfio_dma_buf *a = vfio_dma_buf_new(&pool);
+	struct vfio_dma_buf *h = vfio_dma_buf_new(&pool);
+	struct vfio_dma_buf *big = vfio_dma_buf_new(&pool);
+
+	cont.noiommu = true;
+	vfio_dma_pool_init(&pool, &cont, 4ULL << 20);
+	pool.bufs = big;
+	big->next = h;
+	h->next = a;
+	k.pagemap_entry = (1ULL << 63) | 0x4321;
+	/* The address cannot be chosen. */
+	assert_int_equal(vfio_dma_set_iova(&pool, a, 0x800000), -EINVAL);
+	assert_int_equal(vfio_dma_alloc(&pool, a, 100), 0);
+	assert_int_equal(a->iova, 0x4321000ULL);
+	assert_int_equal(a->size, 100);
+	assert_int_equal(a->map_size, PG);
+	assert_true(k.mmap_flags & MAP_LOCKED);
+	assert_false(k.mmap_flags & MAP_HUGETLB);
+	assert_int_equal(k.pagemap_reads, 1);
+	/* Over a page: a 2 MiB huge page. */
+	k.pagemap_entry = (1ULL << 63) | 0x80000;
+	assert_int_equal(vfio_dma_alloc(&pool, h, PG + 1), 0);
+	assert_true(k.mmap_flags & MAP_HUGETLB);
+	assert_int_equal(k.mmap_len, 2u << 20);
+	assert_int_equal(h->iova, 0x80000000ULL);
+	assert_int_equal(pool.used, PG + (2u << 20));
+	/* Over a huge page: cannot be contiguous; nothing allocated. */
+	assert_int_equal(vfio_dma_alloc(&pool, big, (2u << 20) + 1), -EINVAL);
+	assert_int_equal(k.mmaps, 2);
+	/* Past the limit (4 MiB, 2 MiB + 4 KiB used): ENOMEM. */
+	assert_int_equal(vfio_dma_alloc(&pool, big, 2u << 20), -ENOMEM);
+	/* A hidden frame number (no CAP_SYS_ADMIN): EPERM, memory freed. */
+	k.pagemap_entry = 1ULL << 63;
+	assert_int_equal(vfio_dma_alloc(&pool, big, 64), -EPERM);
+	assert_int_equal(k.munmaps, 1);
+	assert_null(big->mem);
+	/* Nothing is ever mapped or unmapped through the container. */
+	vfio_dma_lost(&pool);
+	vfio_dma_remap(&pool);
+	vfio_dma_pool_fini(&pool);
+	assert_int_equal(k.maps + k.unmaps, 0);
+	assert_int_equal(k.munmaps, 3);
+	assert_int_equal(pool.used, 0);
 	cont.noiommu = false;
 }
 
@@ -413,6 +512,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_iommu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pagemap_entry, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_noiommu_alloc, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lost_and_remapped, setup,
 						teardown),
 	};
