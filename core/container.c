@@ -80,6 +80,10 @@ int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
 		return -ENOTSUP;
 	}
 	c->fd = fd;
+	if (c->noiommu)
+		log_warn("no-IOMMU mode: the devices are not isolated (their "
+			 "DMA reaches all memory) and the kernel marks itself "
+			 "tainted when they are opened");
 	return 0;
 }
 
@@ -124,6 +128,9 @@ static int group_node_open(struct vfio_container *c, int id)
 	fd = -errno;
 	if (fd == -EBUSY)
 		log_err("%s: group already in use by another process", path);
+	else if (fd == -EPERM && c->noiommu)
+		log_err("%s: no-IOMMU groups need CAP_SYS_RAWIO (run as root)",
+			path);
 	else
 		log_err("%s: %s", path, strerror(-fd));
 	return fd;
