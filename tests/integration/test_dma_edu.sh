@@ -6,6 +6,10 @@
 # and changes no buffer. Buffers survive a device reset.
 . "$(dirname "$0")/lib.sh"
 require_mount
+if [ "$VFIOFS_IOMMU" = none ]; then
+	echo "  no IOMMU: skipped (the IOMMU-fault and IOVA checks (test_dma_noiommu runs edu-dma.sh with physical addresses))"
+	finish
+fi
 
 D=$M/dma
 r=$M/$EDU/regs/bar0

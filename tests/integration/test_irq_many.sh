@@ -30,7 +30,7 @@ check "ls answers promptly meanwhile (${ms} ms)" test "${ms:-9999}" -lt 1000
 ms=$(timed cat "$M/$NVME/config")
 check "cat config answers promptly meanwhile (${ms} ms)" test "${ms:-9999}" -lt 1000
 check_eq "config reads 4096 bytes" 4096 "$(cat "$M/$NVME/config" | wc -c)"
-check_eq "counters still answer" 0 "$(counter "$NVME" resets)"
+check "counters still answer" is_num "$(counter "$NVME" resets)"
 check "still all blocked" kill -0 "$rp"
 v=0
 while [ $v -lt 20 ]; do put 1 "$n/$v/trigger"; v=$((v + 1)); done

@@ -1,0 +1,64 @@
+#!/bin/sh
+# DMA buffers without an IOMMU (-o noiommu, the bed's --iommu none): a device
+# uses physical addresses, so a buffer is one locked page, or one 2 MiB huge
+# page, and iova reads its physical address (from /proc/self/pagemap). edu's
+# DMA round trip (edu-dma.sh, with interrupts) works on those addresses.
+# With an IOMMU this test has nothing to do (test_dma covers it).
+. "$(dirname "$0")/lib.sh"
+require_mount
+if [ "$VFIOFS_IOMMU" != none ]; then
+	echo "  an IOMMU is there: nothing to do (test_dma, test_dma_edu)"
+	finish
+fi
+
+D=$M/dma
+check_text "the group file says noiommu" "$M/$EDU/group" \
+	"$(basename "$(readlink /sys/bus/pci/devices/$EDU/iommu_group)") noiommu"
+
+check "mkdir dma/p" mkdir "$D/p"
+check_errno "iova cannot be chosen" EINVAL put 0x800000 "$D/p/iova"
+check "echo 100 > size: one locked page" put 100 "$D/p/size"
+check_text "size reads 100" "$D/p/size" 100
+pa=$(cat "$D/p/iova")
+check "iova is a physical address: $pa" is_num "$pa"
+case $pa in 0x*) ;; *) pa=0 ;; esac
+check "... page aligned and not 0" test $((pa)) -ne 0 -a $((pa & 4095)) -eq 0
+# The guest's own view: the page frame is in a System RAM range of /proc/iomem.
+in_ram() {
+	while read -r range rest; do
+		case $rest in *"System RAM"*) ;; *) continue ;; esac
+		_lo=$((0x${range%-*})) _hi=$((0x${range#*-}))
+		[ "$1" -ge "$_lo" ] && [ "$1" -le "$_hi" ] && return 0
+	done </proc/iomem
+	return 1
+}
+check "... in a System RAM range of /proc/iomem" in_ram $((pa))
+
+# More than a page: a huge page, only when one is free.
+echo 0 >/proc/sys/vm/nr_hugepages
+check "mkdir dma/h" mkdir "$D/h"
+check_errno "5000 bytes with no huge page free: ENOMEM" ENOMEM put 5000 "$D/h/size"
+check_text "... nothing allocated" "$D/h/size" 0
+echo 2 >/proc/sys/vm/nr_hugepages
+check_eq "two huge pages reserved" 2 "$(cat /proc/sys/vm/nr_hugepages)"
+check "5000 bytes with a huge page free" put 5000 "$D/h/size"
+hpa=$(cat "$D/h/iova")
+check "its iova is 2 MiB aligned: $hpa" test $((hpa & 0x1fffff)) -eq 0
+check_eq "one huge page in use" 1 "$(awk '/HugePages_Free/ { print 2 - $2 }' /proc/meminfo)"
+check "mkdir dma/big" mkdir "$D/big"
+check_errno "more than 2 MiB cannot be contiguous: EINVAL" EINVAL put 2097153 "$D/big/size"
+check "rmdir dma/big" rmdir "$D/big"
+check "rmdir dma/h frees the huge page" rmdir "$D/h"
+check_eq "no huge page in use" 0 "$(awk '/HugePages_Free/ { print 2 - $2 }' /proc/meminfo)"
+check "rmdir dma/p" rmdir "$D/p"
+
+# edu's round trip with interrupts, on physical addresses.
+out=$(sh "$(dirname "$0")/edu-dma.sh" "$M" "$EDU" 2>&1)
+rc=$?
+echo "  $out"
+check_eq "edu-dma.sh without an IOMMU" 0 "$rc"
+check_eq "... says OK" "edu-dma: OK: 256 bytes RAM -> edu -> RAM, 2 interrupts" "$out"
+check_eq "... and leaves dma/ empty" "" "$(ls "$D")"
+echo 0 >/proc/sys/vm/nr_hugepages
+
+finish
