@@ -17,7 +17,7 @@ for flavour in plain asan valgrind; do
 	case $flavour in
 	plain) bin=build/vfiofs suffix="" ;;
 	asan) bin=build/asan/vfiofs suffix="-asan" ;;
-	valgrind) bin=build/vfiofs suffix="-valgrind" extra=--valgrind tmo=600 kernels=$VG_KERNELS ;;
+	valgrind) bin=build/vfiofs suffix="-valgrind" extra=--valgrind tmo=1200 kernels=$VG_KERNELS ;;
 	esac
 	for kv in $kernels; do
 		log=build/vm-$kv-test$suffix.log
