@@ -7,10 +7,17 @@
 # exports these): VFIOFS_WRAP is the command the daemon runs under (valgrind
 # memcheck); a test that starts a daemon itself starts `$VFIOFS_WRAP vfiofs`.
 # VFIOFS_SLOW multiplies the bounded waits (the daemon is x20-50 slower).
+# The bed's IOMMU mode (guest-init.sh exports these from vfiofs.iommu= and
+# vfiofs.opts=; see tests/vm/run.sh --iommu, --opts): VFIOFS_IOMMU is vtd
+# (the emulated VT-d) or none (no IOMMU: /dev/vfio/noiommu-N groups);
+# VFIOFS_OPTS ("-o noiommu", "-o iommufd", ...) is added to every mount
+# vfiofs_mount makes (FUSE merges several -o).
 
 M=${VFIOFS_MOUNT:-/vfio}
 VFIOFS_WRAP=${VFIOFS_WRAP:-}
 SLOW=${VFIOFS_SLOW:-1}
+VFIOFS_IOMMU=${VFIOFS_IOMMU:-vtd}
+VFIOFS_OPTS=${VFIOFS_OPTS:-}
 # The devices of the bed, at the fixed addresses run.sh gives them.
 EDU=0000:00:03.0
 NVME=0000:00:04.0
@@ -210,7 +217,8 @@ vfiofs_pids() {
 	done | tr '\n' ' '
 }
 
-# vfiofs_mount DIR [vfiofs options...]: mount an instance (it daemonizes);
+# vfiofs_mount DIR [vfiofs options...]: mount an instance (it daemonizes),
+# with $VFIOFS_OPTS after the options given;
 # its pid is kept for vfiofs_umount. With VFIOFS_WRAP, the instance runs in
 # the foreground under the wrapper, in the background of this shell (its
 # output appended to /tmp/vfiofs-fg.log).
@@ -219,13 +227,14 @@ vfiofs_mount() {
 	shift
 	mkdir -p "$_dir"
 	if [ -n "$VFIOFS_WRAP" ]; then
-		$VFIOFS_WRAP vfiofs -f "$@" "$_dir" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
+		# shellcheck disable=SC2086
+		$VFIOFS_WRAP vfiofs -f "$@" $VFIOFS_OPTS "$_dir" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
 		_pid=$!
 		_i=0
 		while ! grep -q " $_dir fuse" /proc/mounts; do
 			if ! kill -0 "$_pid" 2>/dev/null; then
 				wait "$_pid"
-				echo "vfiofs $* $_dir: exit $?" >&2
+				echo "vfiofs $* $VFIOFS_OPTS $_dir: exit $?" >&2
 				return 1
 			fi
 			if [ $_i -ge $((300 * SLOW)) ]; then
@@ -240,7 +249,8 @@ vfiofs_mount() {
 		return 0
 	fi
 	_before=$(vfiofs_pids)
-	timeout 30 vfiofs "$@" "$_dir" || { echo "vfiofs $* $_dir: exit $?" >&2; return 1; }
+	# shellcheck disable=SC2086
+	timeout 30 vfiofs "$@" $VFIOFS_OPTS "$_dir" || { echo "vfiofs $* $VFIOFS_OPTS $_dir: exit $?" >&2; return 1; }
 	wait_mount "$_dir" 1 || { echo "vfiofs: $_dir is not mounted" >&2; return 1; }
 	_pid=""
 	for _p in $(vfiofs_pids); do

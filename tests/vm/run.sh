@@ -1,7 +1,19 @@
 #!/bin/sh
 # Boot the VM test bed once.
-#   run.sh --kernel 6.1|6.12 --mode test|demo|shell|bench|smoke|probe
-#          [--binary build/vfiofs] [--log FILE] [--timeout SECONDS] [--valgrind]
+#   run.sh --kernel 6.1|6.12|6.12-vfiofs --mode test|demo|shell|bench|smoke|probe
+#          [--iommu vtd|none] [--opts LIST] [--binary build/vfiofs] [--log FILE]
+#          [--timeout SECONDS] [--valgrind]
+# 6.1 and 6.12 are Debian's kernels (tests/vm/kernels.sh); 6.12-vfiofs is the
+# project's own build with no-IOMMU and iommufd (tests/vm/kernel-build.sh).
+# --iommu vtd (default): the emulated VT-d, intel_iommu=on: /dev/vfio/N groups
+#   (and, on 6.12-vfiofs, /dev/iommu and /dev/vfio/devices/vfioN).
+# --iommu none (6.12-vfiofs only): no IOMMU, vfio.enable_unsafe_noiommu_mode=1,
+#   /dev/vfio/noiommu-N groups, every mount with -o noiommu; edu gets a 64-bit
+#   DMA mask (DMA goes to physical addresses; its default reaches 28 bits).
+# --opts LIST (or VFIOFS_MOUNT_OPTS): more vfiofs -o options, comma separated,
+#   for every mount the tests make (e.g. "iommufd"). The guest gets the mode as
+#   vfiofs.iommu=vtd|none and the options as vfiofs.opts=LIST, and exports
+#   VFIOFS_IOMMU and VFIOFS_OPTS ("-o LIST") to the tests.
 # Devices at fixed addresses (see tests/integration/lib.sh):
 #   0000:00:03.0 edu        0000:00:04.0 nvme        0000:00:05.0 ivshmem-plain
 #   0000:01:00.0 e1000e (behind the pcie-root-port at 00:06.0)
@@ -21,7 +33,8 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KVER="" MODE="" BIN="$ROOT/build/vfiofs" LOG="" TMO="" VG=0
+KVER="" MODE="" BIN="$ROOT/build/vfiofs" LOG="" TMO="" VG=0 IOMMU=vtd
+XOPTS=${VFIOFS_MOUNT_OPTS:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KVER=$2; shift 2 ;;
@@ -30,11 +43,25 @@ while [ $# -gt 0 ]; do
 	--log) LOG=$2; shift 2 ;;
 	--timeout) TMO=$2; shift 2 ;;
 	--valgrind) VG=1; shift ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+	--iommu) IOMMU=$2; shift 2 ;;
+	--opts) XOPTS=$2; shift 2 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-case $KVER in 6.1|6.12) ;; *) echo "run.sh: --kernel 6.1|6.12" >&2; exit 2 ;; esac
+case $KVER in 6.1|6.12|6.12-vfiofs) ;; *) echo "run.sh: --kernel 6.1|6.12|6.12-vfiofs" >&2; exit 2 ;; esac
+case $IOMMU in vtd|none) ;; *) echo "run.sh: --iommu vtd|none" >&2; exit 2 ;; esac
+if [ "$IOMMU" = none ] && [ "$KVER" != 6.12-vfiofs ]; then
+	echo "run.sh: --iommu none needs CONFIG_VFIO_NOIOMMU: --kernel 6.12-vfiofs" >&2
+	exit 2
+fi
+case $XOPTS in *[!A-Za-z0-9_,=.:/-]*)
+	echo "run.sh: --opts '$XOPTS': a comma-separated list of vfiofs -o options, no spaces" >&2
+	exit 2 ;;
+esac
+# The -o options every mount in the guest gets.
+OPTS=$XOPTS
+[ "$IOMMU" = none ] && OPTS=noiommu${XOPTS:+,$XOPTS}
 case $MODE in test|demo|shell|bench|smoke|probe) ;; *) echo "run.sh: --mode test|demo|shell|bench|smoke|probe" >&2; exit 2 ;; esac
 case $BIN in /*|-) ;; *) BIN=$(pwd)/$BIN ;; esac
 if [ "$BIN" != - ] && [ ! -x "$BIN" ]; then
@@ -42,11 +69,21 @@ if [ "$BIN" != - ] && [ ! -x "$BIN" ]; then
 		echo "run.sh: no binary $BIN (run make)" >&2; exit 1
 	fi
 fi
-[ -n "$LOG" ] || LOG=$ROOT/build/vm-$KVER-$MODE.log
+if [ -z "$LOG" ]; then
+	sfx=""
+	[ "$IOMMU" = none ] && sfx=-noiommu
+	[ -n "$XOPTS" ] && sfx=$sfx-$(echo "$XOPTS" | tr ',=/' '-')
+	LOG=$ROOT/build/vm-$KVER$sfx-$MODE.log
+fi
 [ -n "$TMO" ] || case $MODE in test) TMO=600 ;; shell) TMO=0 ;; *) TMO=300 ;; esac
 
 KDIR=$ROOT/build/kernels/$KVER
-[ -f "$KDIR/vmlinuz" ] || "$ROOT/tests/vm/kernels.sh" "$KVER"
+if [ ! -f "$KDIR/vmlinuz" ]; then
+	case $KVER in
+	6.12-vfiofs) "$ROOT/tests/vm/kernel-build.sh" ;;
+	*) "$ROOT/tests/vm/kernels.sh" "$KVER" ;;
+	esac
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -57,9 +94,21 @@ VGARG="" VGCMD=""
 "$ROOT/tests/vm/mkinitrd.sh" $VGARG "$KVER" "$BIN" "$INITRD"
 dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
 
+# The IOMMU mode: the emulated VT-d, or none (no-IOMMU: DMA to physical
+# addresses, so edu must reach all of them).
+if [ "$IOMMU" = vtd ]; then
+	VTD="-device intel-iommu" EDU=edu,addr=03.0
+	KARGS="intel_iommu=on"
+else
+	VTD="" EDU=edu,addr=03.0,dma_mask=0xffffffffffffffff
+	KARGS="vfio.enable_unsafe_noiommu_mode=1"
+fi
+KARGS="$KARGS vfiofs.iommu=$IOMMU${OPTS:+ vfiofs.opts=$OPTS}"
+
+# shellcheck disable=SC2086
 set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
-	-vga none -nic none -device intel-iommu \
-	-device edu,addr=03.0 \
+	-vga none -nic none $VTD \
+	-device "$EDU" \
 	-device nvme,serial=vfiofs1,addr=04.0 \
 	-object memory-backend-file,id=M,size=1M,mem-path="$SHM",share=on \
 	-device ivshmem-plain,memdev=M,addr=05.0 \
@@ -70,7 +119,7 @@ set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-device pci-serial,chardev=ser0,addr=08.0,multifunction=on \
 	-device pvpanic-pci,addr=08.1 \
 	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
-	-append "console=ttyS0 intel_iommu=on quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD${VFIOFS_TESTS:+ vfiofs.tests=$VFIOFS_TESTS}"
+	-append "console=ttyS0 $KARGS quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD${VFIOFS_TESTS:+ vfiofs.tests=$VFIOFS_TESTS}"
 
 mkdir -p "$(dirname "$LOG")"
 start=$(date +%s)
@@ -91,7 +140,7 @@ secs=$(($(date +%s) - start))
 # The serial console ends lines with \r\n.
 tr -d '\r' <"$work/console" >"$work/log"
 cp "$work/log" "$LOG"
-echo "run.sh: $KVER $MODE: $secs s, log in $LOG"
+echo "run.sh: $KVER $MODE (iommu $IOMMU${OPTS:+, -o $OPTS}): $secs s, log in $LOG"
 LOG=$work/log
 
 case $MODE in
