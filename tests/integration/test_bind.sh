@@ -51,17 +51,20 @@ ndevs() { ls "$M" | grep -c '^[0-9a-f]\{4\}:'; }
 # (OUT_x), in ms since the start; the watch goes on after vfio-bind exits
 # until the mount matches the drivers, for at most 10 s in all. VB_RC: the
 # exit status, or "hung" after 20 s (the process is killed then).
+vb_sample() {
+	_t=$(($(now_ms) - T0))
+	if [ -e "$VP/$SER" ]; then [ -n "$ON_S" ] || ON_S=$_t; else [ -n "$OFF_S" ] || OFF_S=$_t; fi
+	if [ -e "$VP/$PVP" ]; then [ -n "$ON_P" ] || ON_P=$_t; else [ -n "$OFF_P" ] || OFF_P=$_t; fi
+	if [ -e "$M/$SER/vendor" ]; then [ -n "$IN_S" ] || IN_S=$_t; else [ -n "$OUT_S" ] || OUT_S=$_t; fi
+	if [ -e "$M/$PVP/vendor" ]; then [ -n "$IN_P" ] || IN_P=$_t; else [ -n "$OUT_P" ] || OUT_P=$_t; fi
+}
 vb() {
 	T0=$(now_ms)
 	ON_S="" ON_P="" OFF_S="" OFF_P="" IN_S="" IN_P="" OUT_S="" OUT_P=""
 	"$VB" "$@" >"$LIB_TMP/vb.out" 2>"$LIB_TMP/vb.err" </dev/null &
 	_p=$! _run=1
 	while :; do
-		_t=$(($(now_ms) - T0))
-		if [ -e "$VP/$SER" ]; then [ -n "$ON_S" ] || ON_S=$_t; else [ -n "$OFF_S" ] || OFF_S=$_t; fi
-		if [ -e "$VP/$PVP" ]; then [ -n "$ON_P" ] || ON_P=$_t; else [ -n "$OFF_P" ] || OFF_P=$_t; fi
-		if [ -e "$M/$SER/vendor" ]; then [ -n "$IN_S" ] || IN_S=$_t; else [ -n "$OUT_S" ] || OUT_S=$_t; fi
-		if [ -e "$M/$PVP/vendor" ]; then [ -n "$IN_P" ] || IN_P=$_t; else [ -n "$OUT_P" ] || OUT_P=$_t; fi
+		vb_sample
 		if [ $_run = 1 ] && ! kill -0 "$_p" 2>/dev/null; then
 			wait "$_p"
 			VB_RC=$? _run=0 VB_MS=$_t
@@ -79,6 +82,8 @@ vb() {
 		[ $_run = 0 ] && [ "$_t" -ge $((10000 * SLOW)) ] && break
 		sleep 0.02
 	done
+	# The state that ended the watch may have come after the last sample.
+	vb_sample
 	if [ $_run = 1 ]; then
 		kill -KILL "$_p" 2>/dev/null
 		VB_RC=hung VB_MS=$_t
