@@ -21,23 +21,9 @@ ROOT=$(pwd)
 # Not the outer make's jobserver or variables (make check PREFIX=...).
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
-PASS=0 FAIL=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-pass() {
-	PASS=$((PASS + 1))
-	echo "ok - $*"
-}
-fail() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $*"
-}
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 note() { echo "note - $*"; }
-finish() {
-	echo "test_install: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
 # check_eq DESC EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
@@ -357,7 +343,7 @@ case "$_rc:$_got" in
 esac
 
 if command -v shellcheck >/dev/null 2>&1; then
-	if shellcheck -s sh mount-helpers/mount.vfiofs "$0" >"$T/err" 2>&1; then
+	if shellcheck -x -s sh mount-helpers/mount.vfiofs "$0" >"$T/err" 2>&1; then
 		pass "shellcheck: mount.vfiofs and this test are clean"
 	else
 		fail "shellcheck:"

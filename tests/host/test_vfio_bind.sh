@@ -7,17 +7,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 VB=$(pwd)/mount-helpers/vfio-bind
 
-PASS=0 FAIL=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-pass() {
-	PASS=$((PASS + 1))
-	echo "ok - $*"
-}
-fail() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $*"
-}
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 
 SYS=$T/sys
 SYSFS_ROOT=$SYS DEV_ROOT=$T/dev VFIO_BIND_STATE=$T/state
@@ -207,10 +198,9 @@ for s in dash "busybox ash"; do
 	expect_err "under $s: the culprit named" "0000:00:08.0 (driver serial)"
 done
 if command -v shellcheck >/dev/null 2>&1; then
-	if shellcheck "$VB" "$0" >"$T/err" 2>&1; then pass "shellcheck clean"; else
+	if shellcheck -x "$VB" "$0" >"$T/err" 2>&1; then pass "shellcheck clean"; else
 		fail "shellcheck: $(head -c 600 "$T/err")"
 	fi
 fi
 
-echo "test_vfio_bind: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish
