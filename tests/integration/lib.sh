@@ -364,6 +364,19 @@ wait_for() {
 		_i=$((_i + 1))
 	done
 }
+# now_ms: /proc/uptime in milliseconds (10 ms resolution).
+now_ms() {
+	read -r _u _ </proc/uptime
+	echo $((${_u%.*} * 1000 + 10 * $(echo "${_u#*.}" | sed 's/^0//')))
+}
+# drv BDF: the PCI device's driver, or "none".
+drv() {
+	_l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || {
+		echo none
+		return 0
+	}
+	echo "${_l##*/}"
+}
 # enabled VECDIR: the vector has a host IRQ. gone PID: the process ended.
 enabled() { [ "$(cat "$1/irq")" != - ]; }
 gone() { ! kill -0 "$1"; }

@@ -18,19 +18,6 @@ BRIDGE=0000:00:06.0
 S=/sys/bus/pci/devices
 VP=/sys/bus/pci/drivers/vfio-pci
 
-# drv BDF: the device's driver, or "none".
-drv() {
-	_l=$(readlink "$S/$1/driver" 2>/dev/null) || {
-		echo none
-		return
-	}
-	echo "${_l##*/}"
-}
-# now_ms: /proc/uptime in milliseconds (10 ms resolution).
-now_ms() {
-	read -r _u _ </proc/uptime
-	echo $((${_u%.*} * 1000 + 10 * $(echo "${_u#*.}" | sed 's/^0//')))
-}
 # wait_path PATH 1|0: wait (bounded, 10 s) until PATH exists (1) or not (0).
 wait_path() {
 	_i=0

@@ -13,13 +13,6 @@ require_mount
 S=0000:00:08.0
 P=0000:00:08.1
 sys=/sys/bus/pci/devices
-drv() {
-	_l=$(readlink "$sys/$1/driver") && basename "$_l" || echo none
-}
-now_ms() {
-	read -r _u _ </proc/uptime
-	echo $((${_u%.*} * 1000 + 10 * $(echo "${_u#*.}" | sed 's/^0//')))
-}
 # appear_ms PATH: wait (bounded, 10 s) for PATH; prints the ms it took.
 appear_ms() {
 	_t0=$(now_ms)

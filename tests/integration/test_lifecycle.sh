@@ -9,11 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 
-# now_ms: /proc/uptime in milliseconds (10 ms resolution).
-now_ms() {
-	read -r _u _ </proc/uptime
-	echo $((${_u%.*} * 1000 + 10 * $(echo "${_u#*.}" | sed 's/^0//')))
-}
 LIMIT=$((1000 * SLOW * SLOW)) # "within a second"; 9 s under valgrind (x20-50 slower)
 
 # wait_exit PID: wait (bounded, 10 s x SLOW) for PID to end; its exit status

@@ -76,7 +76,7 @@ check "the user's daemon ends" wait_for gone "$upid"
 [ -n "${ubg:-}" ] && wait "$ubg" 2>/dev/null
 
 check "vfio-bind --restore $S $P" vfio-bind --restore "$S" "$P"
-check_eq "08.0 is on serial again" serial "$(basename "$(readlink "$sys/$S/driver")")"
+check_eq "08.0 is on serial again" serial "$(drv "$S")"
 check "unmount root's restricted mount" vfiofs_umount "$M"
 check "root's mount, default again" vfiofs_mount "$M"
 check_eq "5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
