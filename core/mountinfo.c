@@ -59,19 +59,34 @@ static bool parse_line(const char *s, const char *end, char *dev, char *mnt,
 	return next_field(&s, end, type);
 }
 
+/*
+ * The next well-formed line of text at *pos (advanced past it): its device,
+ * mount point and type in the static buffers below. false at the end.
+ */
+static char dev_f[FIELD_MAX], mnt_f[FIELD_MAX], type_f[FIELD_MAX];
+
+static bool next_mount(const char **pos)
+{
+	const char *line = *pos, *end;
+
+	while (*line) {
+		end = strchrnul(line, '\n');
+		*pos = *end ? end + 1 : end;
+		if (parse_line(line, end, dev_f, mnt_f, type_f))
+			return true;
+		line = *pos;
+	}
+	return false;
+}
+
 int mountinfo_find(const char *text, const char *mountpoint, const char *fstype,
 		   char *dev, size_t size)
 {
-	static char d[FIELD_MAX], m[FIELD_MAX], t[FIELD_MAX];
-	const char *line = text, *end;
 	int found = -ENOENT;
 
-	for (; *line; line = *end ? end + 1 : end) {
-		end = strchrnul(line, '\n');
-		if (!parse_line(line, end, d, m, t))
-			continue;
-		if (!strcmp(m, mountpoint) && !strcmp(t, fstype)) {
-			snprintf(dev, size, "%s", d);
+	while (next_mount(&text)) {
+		if (!strcmp(mnt_f, mountpoint) && !strcmp(type_f, fstype)) {
+			snprintf(dev, size, "%s", dev_f);
 			found = 0;
 		}
 	}
@@ -80,13 +95,8 @@ int mountinfo_find(const char *text, const char *mountpoint, const char *fstype,
 
 int mountinfo_has_dev(const char *text, const char *dev)
 {
-	static char d[FIELD_MAX], m[FIELD_MAX], t[FIELD_MAX];
-	const char *line = text, *end;
-
-	for (; *line; line = *end ? end + 1 : end) {
-		end = strchrnul(line, '\n');
-		if (parse_line(line, end, d, m, t) && !strcmp(d, dev))
+	while (next_mount(&text))
+		if (!strcmp(dev_f, dev))
 			return 1;
-	}
 	return 0;
 }

@@ -334,6 +334,13 @@ out:
 	sysfs_free_list(bound, nb);
 }
 
+/* Something changed: rescan, with the full run of retries after it. */
+static void rescan_fresh(void)
+{
+	retries_left = HOTPLUG_RETRIES;
+	rescan();
+}
+
 static void timer_ready(int fd, uint32_t events, void *arg)
 {
 	uint64_t v;
@@ -360,10 +367,8 @@ static void inotify_ready(int fd, uint32_t events, void *arg)
 	if (inotifytools_error())
 		log_warn("hot-plug: reading inotify events: %s",
 			 strerror(inotifytools_error()));
-	if (!n)
-		return;
-	retries_left = HOTPLUG_RETRIES;
-	rescan();
+	if (n)
+		rescan_fresh();
 }
 
 static void uevent_ready(int fd, uint32_t events, void *arg)
@@ -372,10 +377,8 @@ static void uevent_ready(int fd, uint32_t events, void *arg)
 
 	if (n < 0)
 		log_warn("hot-plug: reading uevents: %s", strerror(-n));
-	if (n <= 0)
-		return;
-	retries_left = HOTPLUG_RETRIES;
-	rescan();
+	if (n > 0)
+		rescan_fresh();
 }
 
 static void uevent_start(void)
@@ -507,15 +510,12 @@ void hotplug_start(struct fuse_session *se, char **list, int nlist)
 	}
 	uevent_start();
 	res = inotify_start();
-	if (res < 0) {
+	if (res < 0)
 		log_warn("hot-plug: inotify on %s/vfio: %s; only uevents "
 			 "will tell of devices bound after the mount",
 			 sys->dev_root, strerror(-res));
-		return;
-	}
 	/* Devices bound between opening the others and watching. */
-	retries_left = HOTPLUG_RETRIES;
-	rescan();
+	rescan_fresh();
 }
 
 void hotplug_stop(void)
