@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The VFIO container and its groups: one container shared by every group. */
+/*
+ * The VFIO container and its groups: one container shared by every group; or
+ * in iommufd mode (core/iommufd.c) the mount's IOAS, chosen here.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include "core/dma.h"
+#include "core/iommufd.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "core/sysfs.h"
@@ -21,31 +25,16 @@ static unsigned long iommu_type(const struct vfio_container *c)
 	return c->noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU;
 }
 
-int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
+static const char *backend_opt(enum vfio_backend b)
+{
+	return b == VFIO_BACKEND_IOMMUFD ? "iommufd" : "type1";
+}
+
+/* /dev/vfio/vfio with the IOMMU type checked. */
+static int container_open(struct vfio_container *c)
 {
 	char path[PATH_MAX];
 	int fd, ret, err;
-
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	if (o)
-		c->opts = *o;
-	if (!c->opts.bulk_width)
-		c->opts.bulk_width = 4;
-	if (!c->opts.wait_ms)
-		c->opts.wait_ms = 2000;
-	switch (c->opts.bulk_width) {
-	case 1:
-	case 2:
-	case 4:
-	case 8:
-		break;
-	default:
-		log_err("bulk_width=%u: must be 1, 2, 4 or 8",
-			c->opts.bulk_width);
-		return -EINVAL;
-	}
-	c->noiommu = c->opts.noiommu;
 
 	snprintf(path, sizeof(path), "%s/vfio/vfio", sys->dev_root);
 	fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
@@ -87,16 +76,61 @@ int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
 	return 0;
 }
 
+int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->iommufd_fd = -1;
+	if (o)
+		c->opts = *o;
+	if (!c->opts.bulk_width)
+		c->opts.bulk_width = 4;
+	if (!c->opts.wait_ms)
+		c->opts.wait_ms = 2000;
+	switch (c->opts.bulk_width) {
+	case 1:
+	case 2:
+	case 4:
+	case 8:
+		break;
+	default:
+		log_err("bulk_width=%u: must be 1, 2, 4 or 8",
+			c->opts.bulk_width);
+		return -EINVAL;
+	}
+	c->noiommu = c->opts.noiommu;
+	if (c->noiommu && c->opts.backend != VFIO_BACKEND_AUTO) {
+		log_err("-o noiommu and -o %s exclude each other",
+			backend_opt(c->opts.backend));
+		return -EINVAL;
+	}
+	switch (c->opts.backend) {
+	case VFIO_BACKEND_IOMMUFD:
+		return iommufd_open(c, true);
+	case VFIO_BACKEND_AUTO:
+		/* Where the kernel has both: iommufd; else (or when it
+		 * cannot be opened) the container, as always. */
+		if (!c->noiommu && !iommufd_open(c, false))
+			return 0;
+		break;
+	case VFIO_BACKEND_TYPE1:
+		break;
+	}
+	return container_open(c);
+}
+
 void vfio_container_close(struct vfio_container *c)
 {
 	while (c->groups) {
 		struct vfio_group *g = c->groups;
 
 		c->groups = g->next;
-		sys->close(g->fd);
+		if (g->fd >= 0)
+			sys->close(g->fd);
 		free(g);
 	}
 	c->iommu_set = false;
+	iommufd_close(c);
 	if (c->fd >= 0)
 		sys->close(c->fd);
 	c->fd = -1;
@@ -104,6 +138,8 @@ void vfio_container_close(struct vfio_container *c)
 
 const char *vfio_container_mode(const struct vfio_container *c)
 {
+	if (c->iommufd)
+		return "iommufd";
 	return c->noiommu ? "noiommu" : "type1";
 }
 
@@ -151,6 +187,11 @@ int vfio_group_get(struct vfio_container *c, int group_id,
 			return 0;
 		}
 	}
+	/* iommufd mode: the device's file is bound; no node to open. */
+	if (c->iommufd) {
+		fd = -1;
+		goto add;
+	}
 	fd = group_node_open(c, group_id);
 	if (fd < 0)
 		return fd;
@@ -193,6 +234,7 @@ int vfio_group_get(struct vfio_container *c, int group_id,
 		if (c->dma)
 			vfio_dma_remap(c->dma);
 	}
+add:
 	g = calloc(1, sizeof(*g));
 	if (!g) {
 		err = -ENOMEM;
@@ -206,7 +248,8 @@ int vfio_group_get(struct vfio_container *c, int group_id,
 	*out = g;
 	return 0;
 fail:
-	sys->close(fd); /* also takes the group out of the container */
+	if (fd >= 0)
+		sys->close(fd); /* also takes the group out of the container */
 	return err;
 }
 
@@ -222,12 +265,17 @@ void vfio_group_put(struct vfio_container *c, struct vfio_group *g)
 			break;
 		}
 	}
-	sys->close(g->fd);
+	if (g->fd >= 0)
+		sys->close(g->fd);
 	free(g);
-	/* The kernel drops the IOMMU with the container's last group. */
+	/*
+	 * The kernel drops the IOMMU with the container's last group. An
+	 * IOAS keeps its mappings without devices, but a new buffer waits for
+	 * a device there too (its reserved windows narrow the valid ranges).
+	 */
 	if (!c->groups) {
 		c->iommu_set = false;
-		if (c->dma)
+		if (c->dma && !c->iommufd)
 			vfio_dma_lost(c->dma);
 	}
 }

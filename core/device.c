@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 
+#include "core/iommufd.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "core/sysfs.h"
@@ -252,12 +253,23 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 	err = vfio_group_get(c, gid, &d->group);
 	if (err)
 		goto fail;
-	d->fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->fd < 0) {
-		err = -errno;
-		d->fd = -1;
-		log_err("%s: get device fd: %s", bdf, strerror(-err));
-		goto fail;
+	if (c->iommufd) {
+		/* Its own file, bound to the mount's IOAS (failures logged). */
+		d->fd = iommufd_device_open(c, bdf, gid);
+		if (d->fd < 0) {
+			err = d->fd;
+			d->fd = -1;
+			goto fail;
+		}
+	} else {
+		d->fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD,
+				   d->bdf);
+		if (d->fd < 0) {
+			err = -errno;
+			d->fd = -1;
+			log_err("%s: get device fd: %s", bdf, strerror(-err));
+			goto fail;
+		}
 	}
 	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di) < 0) {
 		err = -errno;

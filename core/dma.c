@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * DMA buffers: anonymous memory, pinned and mapped into the container's
- * IOMMU with VFIO_IOMMU_MAP_DMA, at IOVAs picked first-fit from 1 MiB up
- * within the ranges the container reports valid.
+ * IOMMU with VFIO_IOMMU_MAP_DMA (in iommufd mode into the IOAS with
+ * IOMMU_IOAS_MAP), at IOVAs picked first-fit from 1 MiB up within the ranges
+ * the container (the IOAS) reports valid.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "core/dma.h"
 #include "core/dma_noiommu.h"
+#include "core/iommufd.h"
 #include "core/log.h"
 #include "core/sys.h"
 
@@ -50,12 +52,35 @@ void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,
 	memcpy(p->ranges, default_ranges, sizeof(default_ranges));
 }
 
+/* iommufd mode: the IOAS's valid ranges (IOMMU_IOAS_IOVA_RANGES). */
+static void query_ioas(struct vfio_dma_pool *p)
+{
+	struct vfio_iova_range r[DMA_MAX_RANGES];
+	uint64_t align = 0;
+	int n;
+
+	if (!p->c->iommu_set)
+		return;
+	n = iommufd_iova_ranges(p->c, r, DMA_MAX_RANGES, &align);
+	if (n > 0) {
+		memcpy(p->ranges, r, (size_t)n * sizeof(r[0]));
+		p->nr_ranges = (unsigned int)n;
+	}
+	/* At most the CPU's page, says the kernel; never below it here. */
+	if (align > p->page && !(align & (align - 1)))
+		p->page = align;
+}
+
 void vfio_dma_query(struct vfio_dma_pool *p)
 {
 	struct vfio_iommu_type1_info *info;
 	uint32_t off;
 	int hops = 0;
 
+	if (p->c->iommufd) {
+		query_ioas(p);
+		return;
+	}
 	info = calloc(1, INFO_MAX);
 	if (!info)
 		return;
@@ -234,9 +259,14 @@ static int map_one(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
 		.iova = b->iova,
 		.size = b->map_size,
 	};
+	int res = 0;
 
-	if (sys->ioctl(p->c->fd, VFIO_IOMMU_MAP_DMA, &m) < 0)
-		return -errno;
+	if (p->c->iommufd)
+		res = iommufd_map(p->c, b->mem, b->map_size, b->iova);
+	else if (sys->ioctl(p->c->fd, VFIO_IOMMU_MAP_DMA, &m) < 0)
+		res = -errno;
+	if (res < 0)
+		return res;
 	b->mapped = true;
 	return 0;
 }
@@ -248,12 +278,17 @@ static void unmap_one(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
 		.iova = b->iova,
 		.size = b->map_size,
 	};
+	int res = 0;
 
 	if (!b->mapped)
 		return;
-	if (sys->ioctl(p->c->fd, VFIO_IOMMU_UNMAP_DMA, &u) < 0)
+	if (p->c->iommufd)
+		res = iommufd_unmap(p->c, b->iova, b->map_size);
+	else if (sys->ioctl(p->c->fd, VFIO_IOMMU_UNMAP_DMA, &u) < 0)
+		res = -errno;
+	if (res < 0)
 		log_warn("dma: unmapping iova 0x%llx: %s",
-			 (unsigned long long)b->iova, strerror(errno));
+			 (unsigned long long)b->iova, strerror(-res));
 	b->mapped = false;
 }
 
@@ -341,8 +376,8 @@ int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 		/* Out of lockable memory or of mappings: the limit's errno. */
 		if (res == -ENOSPC || res == -EAGAIN)
 			res = -ENOMEM;
-		else if (res == -EEXIST)
-			res = -EINVAL;
+		else if (res == -EEXIST || res == -EADDRINUSE)
+			res = -EINVAL; /* taken or reserved (iommufd) */
 		return res;
 	}
 	b->size = size;

@@ -18,8 +18,18 @@
 #define VFIO_BDF_LEN 16 /* "0000:00:03.0" + NUL, rounded */
 #define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
 
+/* How devices reach the IOMMU. */
+enum vfio_backend {
+	/* iommufd when <dev>/iommu and <dev>/vfio/devices/ are there (and
+	 * /dev/iommu can be opened) and not noiommu; else the container. */
+	VFIO_BACKEND_AUTO = 0,
+	VFIO_BACKEND_TYPE1, /* -o type1: the container and its groups */
+	VFIO_BACKEND_IOMMUFD, /* -o iommufd: device files bound to an IOAS */
+};
+
 struct vfio_opts {
 	bool noiommu; /* -o noiommu: /dev/vfio/noiommu-N, VFIO_NOIOMMU_IOMMU */
+	enum vfio_backend backend; /* -o type1 / -o iommufd; auto by default */
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
 	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
@@ -27,17 +37,27 @@ struct vfio_opts {
 
 struct vfio_group {
 	int id;
-	int fd;
+	int fd; /* /dev/vfio/N; -1 in iommufd mode (the devices' own files) */
 	unsigned int refs;
 	struct vfio_group *next;
 };
 
 struct vfio_dma_pool;
 
+/*
+ * The mount's way to the IOMMU: a VFIO container (/dev/vfio/vfio, fd) with
+ * its groups, or in iommufd mode /dev/iommu (iommufd_fd) with one IOAS that
+ * every device's own file is bound and attached to (core/iommufd.c).
+ */
 struct vfio_container {
-	int fd;
+	int fd; /* /dev/vfio/vfio; -1 in iommufd mode */
 	bool noiommu;
-	bool iommu_set; /* VFIO_SET_IOMMU done (after the first group) */
+	bool iommufd; /* iommufd mode */
+	int iommufd_fd; /* /dev/iommu; -1 unless iommufd mode */
+	uint32_t ioas_id; /* the mount's IOAS (IOMMU_IOAS_ALLOC) */
+	/* VFIO_SET_IOMMU done (after the first group); in iommufd mode: a
+	 * device is attached to the IOAS. False again with the last group. */
+	bool iommu_set;
 	struct vfio_opts opts;
 	struct vfio_group *groups;
 	struct vfio_dma_pool *dma; /* DMA buffers, mapped again with the IOMMU */
@@ -88,9 +108,12 @@ struct vfio_device {
 /* ---- container and groups (core/container.c) ---- */
 
 /*
- * Open /dev/vfio/vfio and check the API version and the IOMMU type
- * (type1 v2, or no-IOMMU when opts->noiommu). -ENOENT when VFIO is not
- * loaded.
+ * Choose the backend (opts->backend; see enum vfio_backend). The container:
+ * open /dev/vfio/vfio and check the API version and the IOMMU type (type1
+ * v2, or no-IOMMU when opts->noiommu); -ENOENT when VFIO is not loaded.
+ * iommufd: open /dev/iommu and allocate the IOAS; with -o iommufd, -ENOTSUP
+ * (logged, naming the missing file) when the kernel cannot. -EINVAL for
+ * noiommu with a backend asked for, or a bad bulk_width.
  */
 int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o);
 void vfio_container_close(struct vfio_container *c);
@@ -99,20 +122,22 @@ void vfio_container_close(struct vfio_container *c);
  * Find or open the group with this id, wait (bounded by opts.wait_ms) for its
  * node to appear, check it is viable (-EPERM otherwise, with a log line
  * naming the devices that hold it), and add it to the container (the IOMMU
- * type is set with the first group).
+ * type is set with the first group). In iommufd mode only a refcounted
+ * record of the id (fd -1): the device's own file is bound instead.
  */
 int vfio_group_get(struct vfio_container *c, int group_id,
 		   struct vfio_group **out);
 void vfio_group_put(struct vfio_container *c, struct vfio_group *g);
 
-/* "type1" or "noiommu": the mode string of the group file. */
+/* "type1", "noiommu" or "iommufd": the mode string of the group file. */
 const char *vfio_container_mode(const struct vfio_container *c);
 
 /* ---- devices (core/device.c) ---- */
 
 /*
- * Open the device at PCI address bdf: group via sysfs, device fd, region
- * info (with sparse mmap areas), BARs mapped unless nommap, then enabled.
+ * Open the device at PCI address bdf: group via sysfs, device fd (from the
+ * group, or in iommufd mode its own file bound to the IOAS), region info
+ * (with sparse mmap areas), BARs mapped unless nommap, then enabled.
  * Allocates *out.
  */
 int vfio_device_open(struct vfio_container *c, const char *bdf,

@@ -25,6 +25,7 @@ struct cmdline {
 	char **devices; /* --device=BDF, in order given */
 	int nr_devices;
 	bool nommap, noiommu;
+	bool iommufd, type1; /* -o iommufd, -o type1: the backend asked for */
 	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
 	bool bad;
@@ -34,6 +35,8 @@ enum {
 	KEY_DEVICE,
 	KEY_NOMMAP,
 	KEY_NOIOMMU,
+	KEY_IOMMUFD,
+	KEY_TYPE1,
 	KEY_BULK_WIDTH,
 	KEY_UID,
 	KEY_GID,
@@ -46,6 +49,8 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("--device=", KEY_DEVICE),
 	FUSE_OPT_KEY("nommap", KEY_NOMMAP),
 	FUSE_OPT_KEY("noiommu", KEY_NOIOMMU),
+	FUSE_OPT_KEY("iommufd", KEY_IOMMUFD),
+	FUSE_OPT_KEY("type1", KEY_TYPE1),
 	FUSE_OPT_KEY("bulk_width=", KEY_BULK_WIDTH),
 	FUSE_OPT_KEY("uid=", KEY_UID),
 	FUSE_OPT_KEY("gid=", KEY_GID),
@@ -98,6 +103,12 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 0;
 	case KEY_NOIOMMU:
 		cl->noiommu = true;
+		return 0;
+	case KEY_IOMMUFD:
+		cl->iommufd = true;
+		return 0;
+	case KEY_TYPE1:
+		cl->type1 = true;
 		return 0;
 	case KEY_BULK_WIDTH:
 		if (!parse_ulong(val, 10, 8, &v) ||
@@ -157,6 +168,13 @@ static void usage(const char *prog)
 	       "022)\n"
 	       "    -o noiommu             use no-IOMMU groups "
 	       "(unsafe; needs enable_unsafe_noiommu_mode)\n"
+	       "    -o iommufd             devices through their own files "
+	       "(/dev/vfio/devices)\n"
+	       "                           bound to /dev/iommu; the default "
+	       "where both exist\n"
+	       "    -o type1               the VFIO container and groups "
+	       "(/dev/vfio/N), even\n"
+	       "                           where iommufd is there\n"
 	       "    -f                     stay in the foreground\n"
 	       "    -d                     debug output (implies -f)\n"
 	       "    -h, --help             this help\n"
@@ -289,7 +307,15 @@ int main(int argc, char *argv[])
 		log_err("installing the fault handler: %s", strerror(-res));
 		goto out_args;
 	}
+	if (cl.iommufd && cl.type1) {
+		fprintf(stderr, "vfiofs: -o iommufd and -o type1 exclude each "
+				"other\n");
+		goto out_args;
+	}
 	vopts.noiommu = cl.noiommu;
+	vopts.backend = cl.iommufd ? VFIO_BACKEND_IOMMUFD :
+			cl.type1   ? VFIO_BACKEND_TYPE1 :
+				     VFIO_BACKEND_AUTO;
 	vopts.nommap = cl.nommap;
 	vopts.bulk_width = cl.bulk_width;
 	vopts.wait_ms = 2000;
@@ -300,7 +326,7 @@ int main(int argc, char *argv[])
 		goto out_args;
 	}
 	if (res < 0) {
-		log_err("opening /dev/vfio/vfio: %s", strerror(-res));
+		log_err("not mounted: opening VFIO: %s", strerror(-res));
 		goto out_args;
 	}
 

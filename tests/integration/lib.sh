@@ -18,6 +18,17 @@ VFIOFS_WRAP=${VFIOFS_WRAP:-}
 SLOW=${VFIOFS_SLOW:-1}
 VFIOFS_IOMMU=${VFIOFS_IOMMU:-vtd}
 VFIOFS_OPTS=${VFIOFS_OPTS:-}
+# vfio_mode: what the group file names the mount's mode, as vfiofs picks it:
+# noiommu without an IOMMU, the backend an option forces, else iommufd where
+# the kernel has /dev/iommu and device files, else type1.
+vfio_mode() {
+	case "$VFIOFS_IOMMU $VFIOFS_OPTS" in
+	none*) echo noiommu ;;
+	*type1*) echo type1 ;;
+	*iommufd*) echo iommufd ;;
+	*) if [ -e /dev/iommu ] && [ -d /dev/vfio/devices ]; then echo iommufd; else echo type1; fi ;;
+	esac
+}
 # The devices of the bed, at the fixed addresses run.sh gives them.
 EDU=0000:00:03.0
 NVME=0000:00:04.0

@@ -21,7 +21,7 @@ for d in $ALL_DEVS; do
 			"$M/$d/$f" "$(cat "/sys/bus/pci/devices/$d/$f")"
 	done
 	g=$(basename "$(readlink "/sys/bus/pci/devices/$d/iommu_group")")
-	check_text "$d group is '$g type1'" "$M/$d/group" "$g type1"
+	check_text "$d group is '$g $(vfio_mode)'" "$M/$d/group" "$g $(vfio_mode)"
 done
 
 # Read-only text: a write is refused.

@@ -31,7 +31,8 @@ wait_exit() {
 
 # fg_start: a foreground instance at $M (its exit status can be seen); PID.
 fg_start() {
-	$VFIOFS_WRAP vfiofs -f "$@" "$M" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
+	# shellcheck disable=SC2086
+	$VFIOFS_WRAP vfiofs -f "$@" $VFIOFS_OPTS "$M" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
 	PID=$!
 	wait_mount "$M" 1
 }
@@ -146,7 +147,8 @@ check "no /dev/vfio/vfio: the message says how to load VFIO" grep -q "modprobe v
 check_not "no /dev/vfio/vfio: nothing mounted" grep -q " /tmp/novfio fuse" /proc/mounts
 
 # -d: debug lines (FUSE's requests and vfiofs's own) on stderr.
-$VFIOFS_WRAP vfiofs -d "--device=$EDU" "$M" </dev/null >"$LIB_TMP/debug" 2>&1 &
+# shellcheck disable=SC2086
+$VFIOFS_WRAP vfiofs -d "--device=$EDU" $VFIOFS_OPTS "$M" </dev/null >"$LIB_TMP/debug" 2>&1 &
 PID=$!
 if check "-d: mounted (in the foreground)" wait_mount "$M" 1; then
 	cat "$M/$EDU/vendor" >/dev/null

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommufd mode: one IOAS on /dev/iommu for the mount; each device through its
+ * own VFIO device file, bound to the iommufd and attached to the IOAS.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dma.h"
+#include "core/iommufd.h"
+#include "core/iommufd_abi.h"
+#include "core/log.h"
+#include "core/sys.h"
+#include "core/sysfs.h"
+
+#define NODE_WAIT_STEP_MS 10
+
+static const char need_cfg[] = "CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV";
+
+/* <dev>/vfio/devices/ is there: the kernel gives devices their own files. */
+static int devices_dir_check(bool required)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/vfio/devices", sys->dev_root);
+	fd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd >= 0) {
+		sys->close(fd);
+		return 0;
+	}
+	err = -errno;
+	if (!required) {
+		log_debug("%s: %s: using the VFIO container", path,
+			  strerror(-err));
+		return err;
+	}
+	/* devtmpfs makes it with the first device file: none may be bound yet. */
+	log_warn("%s: %s: no VFIO device file yet (a device bound to vfio-pci "
+		 "gets one on a kernel with %s)",
+		 path, strerror(-err), need_cfg);
+	return 0;
+}
+
+int iommufd_open(struct vfio_container *c, bool required)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	char path[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/iommu", sys->dev_root);
+	fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0) {
+		err = -errno;
+		if (!required) {
+			if (err == -ENOENT)
+				log_debug("%s not found: using the VFIO "
+					  "container",
+					  path);
+			else
+				log_info("%s: %s: using the VFIO container "
+					 "(-o iommufd would insist)",
+					 path, strerror(-err));
+			return err;
+		}
+		if (err == -ENOENT) {
+			log_err("%s not found: -o iommufd needs a kernel with "
+				"%s (`modprobe iommufd`); without -o iommufd "
+				"vfiofs uses the VFIO container",
+				path, need_cfg);
+			return -ENOTSUP;
+		}
+		log_err("%s: %s (-o iommufd)", path, strerror(-err));
+		return err;
+	}
+	err = devices_dir_check(required);
+	if (err) {
+		sys->close(fd);
+		return err;
+	}
+	if (sys->ioctl(fd, IOMMU_IOAS_ALLOC, &a) < 0) {
+		err = -errno;
+		if (required)
+			log_err("%s: IOMMU_IOAS_ALLOC: %s", path,
+				strerror(-err));
+		else
+			log_info("%s: IOMMU_IOAS_ALLOC: %s: using the VFIO "
+				 "container",
+				 path, strerror(-err));
+		sys->close(fd);
+		return err;
+	}
+	c->fd = -1;
+	c->iommufd = true;
+	c->iommufd_fd = fd;
+	c->ioas_id = a.out_ioas_id;
+	log_info("iommufd mode: devices through %s/vfio/devices, bound to %s "
+		 "(IOAS %u)",
+		 sys->dev_root, path, c->ioas_id);
+	return 0;
+}
+
+void iommufd_close(struct vfio_container *c)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = c->ioas_id };
+
+	if (!c->iommufd || c->iommufd_fd < 0)
+		return;
+	/* Closing would free it too; explicit, so a leak shows in -d. */
+	if (sys->ioctl(c->iommufd_fd, IOMMU_DESTROY, &d) < 0)
+		log_debug("iommufd: destroying IOAS %u: %s", c->ioas_id,
+			  strerror(errno));
+	sys->close(c->iommufd_fd);
+	c->iommufd_fd = -1;
+}
+
+/* "vfio<digits>" */
+static bool is_cdev_name(const char *s)
+{
+	size_t i;
+
+	if (strncmp(s, "vfio", 4) != 0 || !s[4])
+		return false;
+	for (i = 4; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* The name of the device's VFIO device file ("vfio3") into name. */
+static int cdev_name(const char *bdf, char *name, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int n, err = -ENOENT;
+	DIR *dir;
+
+	n = snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/vfio-dev",
+		     sys->sysfs_root, bdf);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (!is_cdev_name(de->d_name))
+			continue;
+		if (strlen(de->d_name) >= size) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		strcpy(name, de->d_name);
+		err = 0;
+		break;
+	}
+	closedir(dir);
+	return err;
+}
+
+/* Open the device's file, waiting (bounded) for sysfs and devtmpfs. */
+static int cdev_open(struct vfio_container *c, const char *bdf)
+{
+	char name[32] = "", path[PATH_MAX];
+	unsigned int waited = 0;
+	int fd = -1, err;
+
+	for (;;) {
+		err = cdev_name(bdf, name, sizeof(name));
+		if (!err) {
+			snprintf(path, sizeof(path), "%s/vfio/devices/%s",
+				 sys->dev_root, name);
+			fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
+			if (fd >= 0)
+				return fd;
+			err = -errno;
+		}
+		if (err != -ENOENT || waited >= c->opts.wait_ms)
+			break;
+		sys->sleep_ms(NODE_WAIT_STEP_MS);
+		waited += NODE_WAIT_STEP_MS;
+	}
+	if (!name[0])
+		log_err("%s: no VFIO device file (%s/bus/pci/devices/%s/"
+			"vfio-dev/vfioN: %s): iommufd mode needs the device "
+			"bound to vfio-pci on a kernel with %s",
+			bdf, sys->sysfs_root, bdf, strerror(-err), need_cfg);
+	else if (err == -EACCES || err == -EPERM)
+		log_err("%s: %s: %s (iommufd mode; -o type1 uses the group "
+			"node /dev/vfio/N instead)",
+			bdf, path, strerror(-err));
+	else
+		log_err("%s: %s: %s", bdf, path, strerror(-err));
+	return err;
+}
+
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD failed with err: say why, in the user's terms.
+ * EPERM: the IOMMU group has another DMA owner (a host driver on a member:
+ * not viable; or another iommufd), or its MSIs cannot be isolated. EBUSY:
+ * the group is open through /dev/vfio/N.
+ */
+static int bind_failed(const char *bdf, int group, int err)
+{
+	char culprits[512];
+	int n;
+
+	if (err == -EPERM || err == -EBUSY) {
+		n = sysfs_group_culprits(group, culprits, sizeof(culprits));
+		if (n > 0) {
+			log_err("IOMMU group %d is not viable: held by %s; "
+				"bind "
+				"every device of the group to vfio-pci",
+				group, culprits);
+			return -EPERM;
+		}
+	}
+	if (err == -EBUSY)
+		log_err("%s: in use: another process has its IOMMU group open "
+			"(%s/vfio/%d)",
+			bdf, sys->dev_root, group);
+	else if (err == -EPERM)
+		log_err("%s: VFIO_DEVICE_BIND_IOMMUFD: %s: another process's "
+			"iommufd holds its IOMMU group %d, or its MSIs cannot "
+			"be isolated (no interrupt remapping; see iommufd's "
+			"allow_unsafe_interrupts)",
+			bdf, strerror(-err), group);
+	else
+		log_err("%s: binding to %s/iommu (VFIO_DEVICE_BIND_IOMMUFD): "
+			"%s",
+			bdf, sys->dev_root, strerror(-err));
+	return err;
+}
+
+int iommufd_device_open(struct vfio_container *c, const char *bdf, int group)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	int fd, err;
+
+	if (!c->iommufd || c->iommufd_fd < 0)
+		return -EINVAL;
+	fd = cdev_open(c, bdf);
+	if (fd < 0)
+		return fd;
+	b.iommufd = c->iommufd_fd;
+	if (sys->ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) < 0) {
+		err = bind_failed(bdf, group, -errno);
+		goto fail;
+	}
+	at.pt_id = c->ioas_id;
+	if (sys->ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
+		err = -errno;
+		log_err("%s: attaching to IOAS %u "
+			"(VFIO_DEVICE_ATTACH_IOMMUFD_PT): %s%s",
+			bdf, c->ioas_id, strerror(-err),
+			err == -EADDRINUSE ? " (a DMA buffer holds an address "
+					     "the device reserves)" :
+					     "");
+		goto fail;
+	}
+	log_debug("%s: bound to iommufd (devid %u), attached to IOAS %u (pt "
+		  "%u)",
+		  bdf, b.out_devid, c->ioas_id, at.pt_id);
+	if (!c->iommu_set) {
+		c->iommu_set = true;
+		/* Buffers stay in the IOAS without devices: a no-op then. */
+		if (c->dma)
+			vfio_dma_remap(c->dma);
+	}
+	return fd;
+fail:
+	sys->close(fd); /* also unbinds */
+	return err;
+}
+
+int iommufd_map(const struct vfio_container *c, const void *va, uint64_t len,
+		uint64_t iova)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = c->ioas_id,
+		.user_va = (uint64_t)(uintptr_t)va,
+		.length = len,
+		.iova = iova,
+	};
+
+	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_MAP, &m) < 0)
+		return -errno;
+	return 0;
+}
+
+int iommufd_unmap(const struct vfio_container *c, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u),
+		.ioas_id = c->ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_UNMAP, &u) < 0)
+		return -errno;
+	return 0;
+}
+
+int iommufd_iova_ranges(const struct vfio_container *c,
+			struct vfio_iova_range *out, unsigned int max,
+			uint64_t *align)
+{
+	struct iommu_ioas_iova_ranges q = { .size = sizeof(q),
+					    .ioas_id = c->ioas_id,
+					    .num_iovas = max };
+	struct iommu_iova_range *r;
+	unsigned int i, n = 0;
+	int err = 0;
+
+	if (!max)
+		return 0;
+	r = calloc(max, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	q.allowed_iovas = (uint64_t)(uintptr_t)r;
+	/* EMSGSIZE: more than max; the first max are filled in all the same. */
+	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_IOVA_RANGES, &q) < 0 &&
+	    errno != EMSGSIZE) {
+		err = -errno;
+		free(r);
+		return err;
+	}
+	for (i = 0; i < q.num_iovas && i < max; i++) {
+		if (r[i].start > r[i].last)
+			continue; /* not a range: ignored */
+		out[n].start = r[i].start;
+		out[n].end = r[i].last;
+		n++;
+	}
+	if (q.num_iovas > max)
+		log_debug("iommufd: %u valid IOVA ranges, the first %u used",
+			  q.num_iovas, max);
+	*align = q.out_iova_alignment;
+	free(r);
+	return (int)n;
+}
