@@ -189,6 +189,103 @@ if grep -qx 0000:00:0c.0 "$P/drivers_probe"; then pass "the kernel was asked to 
 	fail "drivers_probe holds '$(cat "$P/drivers_probe")'"
 fi
 
+# The ways into a device on vfio-pci: its group's node and, on kernels with
+# iommufd device files, its own file (sysfs vfio-dev/vfioN with a device
+# number; a no-IOMMU device has the entry but no number, so no file). The
+# paths as /proc/PID/fd shows them: DEV_ROOT without symlinks.
+RD=$(cd "$T" && pwd -P)/dev
+mkdir -p "$RD/vfio/devices" "$P/devices/0000:00:03.0/vfio-dev/vfio0"
+: >"$P/devices/0000:00:03.0/vfio-dev/vfio0/dev"
+: >"$RD/vfio/3"
+: >"$RD/vfio/devices/vfio0"
+dev 0000:00:0d.0 0x00ff00 vfio-pci 10 # no-IOMMU: noiommu-10, no device file
+mkdir -p "$P/devices/0000:00:0d.0/vfio-dev/vfio1"
+: >"$RD/vfio/noiommu-10"
+me=$(id -un)
+
+# --user gives the group node and the device's own file.
+chmod 0644 "$RD/vfio/3" "$RD/vfio/devices/vfio0"
+DEV_ROOT=$RD sh "$VB" --user "$me" 0000:00:03.0 >"$T/out" 2>"$T/err"
+RC=$?
+expect_rc "--user of a device on vfio-pci with a device file" 0
+if grep -qxF "0000:00:03.0: vfio-pci, iommu group 3 ($RD/vfio/3), was vfio-pci" "$T/out"; then
+	pass "it reports the group node"
+else
+	fail "stdout: $(cat "$T/out")"
+fi
+for f in "$RD/vfio/3" "$RD/vfio/devices/vfio0"; do
+	if [ "$(stat -c %a "$f")" = 600 ] && [ "$(stat -c %u "$f")" = "$(id -u)" ]; then
+		pass "--user: ${f#"$RD"/} is the user's, mode 0600"
+	else
+		fail "--user: ${f#"$RD"/} is $(stat -c '%u %a' "$f")"
+	fi
+done
+expect_err "it says the devices' own files are given too" "the devices' own files"
+# No-IOMMU: the group node only, at once (no wait for a device file).
+chmod 0644 "$RD/vfio/noiommu-10"
+t0=$(date +%s)
+DEV_ROOT=$RD sh "$VB" --user "$me" 0000:00:0d.0 >"$T/out" 2>"$T/err"
+RC=$?
+t1=$(date +%s)
+expect_rc "--user of a no-IOMMU device" 0
+if grep -qxF "0000:00:0d.0: vfio-pci, iommu group 10 ($RD/vfio/noiommu-10), was vfio-pci" "$T/out"; then
+	pass "it reports the no-IOMMU group node"
+else
+	fail "stdout: $(cat "$T/out")"
+fi
+if [ "$(stat -c %a "$RD/vfio/noiommu-10")" = 600 ]; then pass "noiommu-10 mode 0600"; else
+	fail "noiommu-10 mode $(stat -c %a "$RD/vfio/noiommu-10")"
+fi
+if [ $((t1 - t0)) -lt 3 ]; then pass "no wait for a device file a no-IOMMU device lacks"; else
+	fail "it took $((t1 - t0)) s"
+fi
+
+# --restore while processes hold the device: the unbind (a FIFO here, so it
+# blocks until read) takes over 5 s, and vfio-bind names who holds the group
+# node and who the device's own file, also once the kernel has removed it.
+U=$P/drivers/vfio-pci/unbind
+rm -f "$U"
+mkfifo "$U"
+sleep 60 3<"$RD/vfio/3" &
+h1=$!
+sleep 60 4<"$RD/vfio/devices/vfio0" &
+h2=$!
+sleep 0.2
+rm -f "$RD/vfio/devices/vfio0" # as the kernel does when the unbind starts
+DEV_ROOT=$RD sh "$VB" --restore 0000:00:03.0 >"$T/out" 2>"$T/err" &
+vb=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q "still held open" "$T/err"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+timeout 5 cat "$U" >/dev/null
+wait "$vb"
+RC=$?
+kill "$h1" "$h2" 2>/dev/null
+wait "$h1" "$h2" 2>/dev/null
+expect_rc "--restore through a slow unbind" 0
+expect_err "it names the group node's holder" "$h1 (sleep) through $RD/vfio/3"
+expect_err "and the device file's holder" "$h2 (sleep) through $RD/vfio/devices/vfio0"
+rm -f "$U"
+: >"$U"
+
+# A kernel with device files only (no VFIO group class): the device's own
+# file is what appears, and what is reported.
+mkdir -p "$SYS/class/vfio-dev"
+dev 0000:00:0e.0 0x00ff00 vfio-pci 11
+mkdir -p "$P/devices/0000:00:0e.0/vfio-dev/vfio2"
+: >"$P/devices/0000:00:0e.0/vfio-dev/vfio2/dev"
+: >"$RD/vfio/devices/vfio2"
+DEV_ROOT=$RD sh "$VB" 0000:00:0e.0 >"$T/out" 2>"$T/err"
+RC=$?
+expect_rc "a device with its own file but no group node" 0
+if grep -qxF "0000:00:0e.0: vfio-pci, iommu group 11 ($RD/vfio/devices/vfio2), was vfio-pci" "$T/out"; then
+	pass "it reports the device file"
+else
+	fail "stdout: $(cat "$T/out")"
+fi
+
 # Shells: the script must run under dash and busybox ash too.
 for s in dash "busybox ash"; do
 	command -v "${s%% *}" >/dev/null 2>&1 || continue

@@ -50,6 +50,14 @@ check_errno "more than 2 MiB cannot be contiguous: EINVAL" EINVAL put 2097153 "$
 check "rmdir dma/big" rmdir "$D/big"
 check "rmdir dma/h frees the huge page" rmdir "$D/h"
 check_eq "no huge page in use" 0 "$(awk '/HugePages_Free/ { print 2 - $2 }' /proc/meminfo)"
+check_errno "size written again" EBUSY put 8192 "$D/p/size"
+check_errno "iova written after size" EBUSY put 0x900000 "$D/p/iova"
+{ check_errno "rmdir while data is open" EBUSY rmdir "$D/p"; } 3<"$D/p/data"
+check "mkdir dma/bad" mkdir "$D/bad"
+check_errno "size 0" EINVAL put 0 "$D/bad/size"
+check_errno "size not a number" EINVAL put 12k "$D/bad/size"
+check_text "... nothing allocated" "$D/bad/size" 0
+check "rmdir dma/bad" rmdir "$D/bad"
 check "rmdir dma/p" rmdir "$D/p"
 
 # edu's round trip with interrupts, on physical addresses.

@@ -7,6 +7,9 @@
 # then joins a group whose /dev/vfio node is already there, which only a
 # kernel uevent tells, and appears too. Bound by hand (sysfs), not with
 # vfio-bind, which would refuse the first step.
+# Without an IOMMU (VFIOFS_IOMMU=none) there are no shared groups: vfio-pci
+# makes each function its own no-IOMMU group when it binds it, so 08.1
+# alone is shown at once, and 08.0 comes with a group of its own.
 . "$(dirname "$0")/lib.sh"
 require_mount
 
@@ -25,8 +28,16 @@ if [ ! -d "$sys/$S" ] || [ ! -d "$sys/$P" ]; then
 	fail "the two-function slot 00:08 is not in this VM"
 	finish
 fi
-g=$(basename "$(readlink "$sys/$S/iommu_group")")
-check_eq "08.0 and 08.1 share a group" "$g" "$(basename "$(readlink "$sys/$P/iommu_group")")"
+# grp BDF: the device's IOMMU group number ("" while it has none).
+grp() { _l=$(readlink "$sys/$1/iommu_group" 2>/dev/null) && basename "$_l"; }
+NOIOMMU=0
+[ "$VFIOFS_IOMMU" = none ] && NOIOMMU=1
+g=$(grp $S)
+if [ $NOIOMMU = 1 ]; then
+	check_eq "no IOMMU: 08.0 has no group before vfio-pci" "" "$g"
+else
+	check_eq "08.0 and 08.1 share a group" "$g" "$(grp $P)"
+fi
 check_eq "08.0 is on serial" serial "$(drv $S)"
 check_eq "08.1 has no driver" none "$(drv $P)"
 
@@ -45,20 +56,31 @@ lines0=$(wc -l <"$LOG")
 echo vfio-pci >"$sys/$P/driver_override"
 echo "$P" >/sys/bus/pci/drivers_probe 2>/dev/null
 check_eq "08.1 is on vfio-pci" vfio-pci "$(drv $P)"
-check "its group node /dev/vfio/$g is there" wait_for test -e "/dev/vfio/$g"
-check "the skip is logged, naming the culprit" wait_for sh -c \
-	"tail -n +$((lines0 + 1)) '$LOG' | grep 'group $g is not viable' | grep -q '$S'"
-tail -n +$((lines0 + 1)) "$LOG" | grep "not viable" | sed 's/^/    | /'
-check_not "08.1 is not shown" test -e "$M/$P"
-check_text "the rest works: edu" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+if [ $NOIOMMU = 1 ]; then
+	gp=$(grp $P)
+	check "08.1 has a no-IOMMU group of its own: /dev/vfio/noiommu-$gp" \
+		wait_for test -e "/dev/vfio/noiommu-$gp"
+	ms=$(appear_ms "$M/$P/vendor")
+	check "08.1 appears, alone in its group ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
+	check_text "08.1's group file" "$M/$P/group" "$gp noiommu"
+	echo "$S" >"$sys/$S/driver/unbind"
+	check_eq "08.0 has no driver now" none "$(drv $S)"
+else
+	check "its group node /dev/vfio/$g is there" wait_for test -e "/dev/vfio/$g"
+	check "the skip is logged, naming the culprit" wait_for sh -c \
+		"tail -n +$((lines0 + 1)) '$LOG' | grep 'group $g is not viable' | grep -q '$S'"
+	tail -n +$((lines0 + 1)) "$LOG" | grep "not viable" | sed 's/^/    | /'
+	check_not "08.1 is not shown" test -e "$M/$P"
+	check_text "the rest works: edu" "$M/$EDU/regs/bar0/0x0" 0x010000ed
 
-# 08.0 leaves its host driver: the group is viable, 08.1 appears.
-echo "$S" >"$sys/$S/driver/unbind"
-check_eq "08.0 has no driver now" none "$(drv $S)"
-ms=$(appear_ms "$M/$P/vendor")
-check "08.1 appears when its group becomes viable ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
-check_text "08.1's vendor" "$M/$P/vendor" 0x1b36
-check_text "08.1's device" "$M/$P/device" 0x0011
+	# 08.0 leaves its host driver: the group is viable, 08.1 appears.
+	echo "$S" >"$sys/$S/driver/unbind"
+	check_eq "08.0 has no driver now" none "$(drv $S)"
+	ms=$(appear_ms "$M/$P/vendor")
+	check "08.1 appears when its group becomes viable ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
+	check_text "08.1's vendor" "$M/$P/vendor" 0x1b36
+	check_text "08.1's device" "$M/$P/device" 0x0011
+fi
 
 # 08.0 joins the group on vfio-pci: no new node in /dev/vfio, a uevent.
 echo vfio-pci >"$sys/$S/driver_override"
@@ -67,6 +89,10 @@ check_eq "08.0 is on vfio-pci" vfio-pci "$(drv $S)"
 ms=$(appear_ms "$M/$S/vendor")
 check "08.0 appears, joining a shown group ($ms ms)" test "$ms" != timeout -a "${ms:-99999}" -le "$LIMIT"
 check_text "08.0's device" "$M/$S/device" 0x0002
+if [ $NOIOMMU = 1 ]; then
+	g=$(grp $S)
+	check "08.0's group is not 08.1's" test "$g" != "$gp"
+fi
 check_text "08.0's group file" "$M/$S/group" "$g $(vfio_mode)"
 check_eq "7 devices" 7 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
 

@@ -13,6 +13,10 @@
 require_mount
 
 REAL=$(command -v vfiofs)
+# The bed's mode options (VFIOFS_OPTS "-o noiommu", ...) as mount(8) options:
+# MO for a mount of its own, MC to put before other options.
+MO=${VFIOFS_OPTS#-o }
+MC=${MO:+$MO,}
 HELPER=/sbin/mount.vfiofs
 cd / || exit 1
 
@@ -56,7 +60,7 @@ EOF
 fi
 
 # 1. mount -t vfiofs: every device.
-if check "mount -t vfiofs vfiofs $M" mount -t vfiofs vfiofs "$M"; then
+if check "mount -t vfiofs ${MO:+-o $MO }vfiofs $M" mount -t vfiofs ${MO:+-o "$MO"} vfiofs "$M"; then
 	check "mount -t: mounted" wait_mount "$M" 1
 	check "mount -t: type fuse.vfiofs in /proc/mounts" grep -q "^vfiofs $M fuse.vfiofs " /proc/mounts
 	check_eq "mount -t: 5 devices" "$(echo "$ALL_DEVS" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" "$(devs)"
@@ -66,7 +70,7 @@ if check "mount -t vfiofs vfiofs $M" mount -t vfiofs vfiofs "$M"; then
 fi
 
 # 2. -o device=BDF restricts, other options reach the daemon (nommap).
-if check "mount -t vfiofs -o device=$EDU,nommap" mount -t vfiofs -o "device=$EDU,nommap" vfiofs "$M"; then
+if check "mount -t vfiofs -o ${MC}device=$EDU,nommap" mount -t vfiofs -o "${MC}device=$EDU,nommap" vfiofs "$M"; then
 	check_eq "device=: only edu" "$EDU" "$(devs)"
 	check_eq "nommap reached the daemon: a 4-byte read is 1 fallback read" 1 \
 		"$(delta "$EDU" bar0.fallback_reads rd "$M/$EDU/bar0" 0 4)"
@@ -75,14 +79,14 @@ fi
 
 # 3. Options mount(8) and systemd add are not passed to the daemon (which
 # would refuse them as unknown FUSE options).
-if check "mount -t vfiofs -o defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" \
-	mount -t vfiofs -o "defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" vfiofs "$M"; then
+if check "mount -t vfiofs -o ${MC}defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" \
+	mount -t vfiofs -o "${MC}defaults,nofail,_netdev,x-systemd.automount,comment=x,device=$NVME" vfiofs "$M"; then
 	check_eq "fstab-only options dropped: only nvme" "$NVME" "$(devs)"
 	check "umount ends the daemon (dropped options)" down "$M"
 fi
 
 # 4. A bad device: mount fails, nothing is mounted, no daemon is left.
-check_not "mount -t vfiofs -o device=bogus fails" mount -t vfiofs -o device=bogus vfiofs "$M"
+check_not "mount -t vfiofs -o ${MC}device=bogus fails" mount -t vfiofs -o "${MC}device=bogus" vfiofs "$M"
 check_not "device=bogus: nothing mounted" grep -q " $M fuse" /proc/mounts
 check "device=bogus: no vfiofs left" wait_for no_daemon
 
@@ -92,7 +96,7 @@ if [ -f /etc/fstab ]; then
 	cp /etc/fstab "$LIB_TMP/fstab"
 	FSTAB_SAVED=1
 fi
-echo "vfiofs $M vfiofs device=$EDU,device=$NVME,noauto 0 0" >>/etc/fstab
+echo "vfiofs $M vfiofs ${MC}device=$EDU,device=$NVME,noauto 0 0" >>/etc/fstab
 if check "an fstab line, then mount $M" mount "$M"; then
 	check_eq "fstab: exactly edu and nvme" "$EDU $NVME" "$(devs)"
 	check_text "fstab: edu works" "$M/$EDU/regs/bar0/0x0" 0x010000ed
@@ -108,7 +112,7 @@ check_not "the fstab line is gone" grep -q "^vfiofs $M vfiofs" /etc/fstab
 
 # 6. The helper called directly, as util-linux's mount(8) calls it, with
 # options busybox's mount would have kept to itself.
-HOPTS="rw,defaults,noauto,nofail,_netdev,x-systemd.automount,comment=x,device=$EDU"
+HOPTS="${MC}rw,defaults,noauto,nofail,_netdev,x-systemd.automount,comment=x,device=$EDU"
 if check "$HELPER vfiofs $M -o $HOPTS -n -v" "$HELPER" vfiofs "$M" -o "$HOPTS" -n -v; then
 	check_eq "helper: only edu" "$EDU" "$(devs)"
 	check "umount ends the daemon (helper)" down "$M"

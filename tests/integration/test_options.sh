@@ -46,6 +46,26 @@ fi
 check_not "mount -o bulk_width=3 is refused" vfiofs_mount /tmp/bw3 -o bulk_width=3
 if grep -q " /tmp/bw3 fuse" /proc/mounts; then vfiofs_umount /tmp/bw3; fi
 
+# The VFIO mode options, straight to vfiofs (not the bed's own mode; bounded:
+# a mount that wrongly succeeded stays in the foreground). Two modes at once
+# are refused; -o iommufd on a kernel without /dev/iommu (Debian's) says what
+# the kernel lacks.
+mkdir -p /tmp/modes
+timeout 20 vfiofs -f -o iommufd -o type1 /tmp/modes >"$LIB_TMP/mode.err" 2>&1
+check_ne "-o iommufd -o type1 is refused" 0 "$?"
+check "... they exclude each other" grep -q "exclude each other" "$LIB_TMP/mode.err"
+timeout 20 vfiofs -f -o iommufd -o noiommu /tmp/modes >"$LIB_TMP/mode.err" 2>&1
+check_ne "-o iommufd -o noiommu is refused" 0 "$?"
+check "... they exclude each other" grep -q "exclude each other" "$LIB_TMP/mode.err"
+if [ ! -e /dev/iommu ]; then
+	timeout 20 vfiofs -f -o iommufd /tmp/modes >"$LIB_TMP/mode.err" 2>&1
+	check_ne "-o iommufd without /dev/iommu is refused" 0 "$?"
+	sed 's/^/    | /' "$LIB_TMP/mode.err"
+	check "... naming what the kernel lacks" grep -q \
+		"/dev/iommu not found: -o iommufd needs a kernel with CONFIG_IOMMUFD" "$LIB_TMP/mode.err"
+fi
+check_not "none of them mounted" grep -q " /tmp/modes fuse" /proc/mounts
+
 # --device: only the named devices.
 if check "mount --device=$EDU --device=$NVME" vfiofs_mount "$M" "--device=$EDU" "--device=$NVME"; then
 	check_eq "--device: only edu and nvme" "$EDU $NVME" \

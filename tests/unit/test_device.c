@@ -439,6 +439,43 @@ static void test_noiommu(void **state)
 	vfio_container_close(&c);
 }
 
+/* Without CAP_SYS_RAWIO no-IOMMU mode is refused at once, with EPERM. */
+static void write_status(const char *text)
+{
+	char p[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/proc/self", tree);
+	assert_int_equal(mkdir(p, 0755) == 0 || errno == EEXIST, 1);
+	snprintf(p, sizeof(p), "%s/proc/self/status", tree);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_noiommu_needs_rawio(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { .noiommu = true };
+	char root[PATH_MAX + 32];
+
+	snprintf(root, sizeof(root), "%s/proc", tree);
+	assert_int_equal(mkdir(root, 0755) == 0 || errno == EEXIST, 1);
+	write_status("Name:\tvfiofs\nCapInh:\t0000000000000000\n"
+		     "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n");
+	fake_sys.proc_root = root;
+	assert_int_equal(vfio_container_open(&c, &o), -EPERM);
+	assert_int_equal(k.closes[0], 1);
+	assert_int_equal(k.group_opens, 0);
+
+	/* With the capability (bit 17) it opens. */
+	write_status("Name:\tvfiofs\nCapEff:\t0000000000020000\n");
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	vfio_container_close(&c);
+	fake_sys.proc_root = sys_real.proc_root;
+}
+
 static void test_device_open(void **state)
 {
 	struct vfio_container c;
@@ -685,6 +722,7 @@ int main(void)
 		cmocka_unit_test_setup(test_group_wait_bounded, setup),
 		cmocka_unit_test_setup(test_group_not_viable, setup),
 		cmocka_unit_test_setup(test_noiommu, setup),
+		cmocka_unit_test_setup(test_noiommu_needs_rawio, setup),
 		cmocka_unit_test_setup(test_device_open, setup),
 		cmocka_unit_test_setup(test_mmap_failure_not_fatal, setup),
 		cmocka_unit_test_setup(test_cyclic_caps, setup),

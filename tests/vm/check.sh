@@ -8,11 +8,11 @@
 # (tests/vm/kernel-build.sh builds it when missing or out of date), in each
 # configuration of VM_CUSTOM_CONFIGS: words IOMMU[:OPTS], IOMMU vtd or none
 # (run.sh --iommu), OPTS the vfiofs -o options every mount gets (run.sh
-# --opts, comma separated). The default "vtd none" is the emulated VT-d with
-# the backend vfiofs picks by default, and the no-IOMMU mode (-o noiommu,
-# added by run.sh). A backend is forced by its option: "vtd:type1",
-# "vtd:iommufd" (the iommufd mode, once vfiofs has it).
-# VM_CUSTOM=1 adds the custom kernel (off by default for now).
+# --opts, comma separated). The default "vtd vtd:type1 none" is the emulated
+# VT-d with the backend vfiofs picks by default (iommufd: that kernel has
+# /dev/iommu and device files), the same with the container forced
+# (-o type1), and the no-IOMMU mode (-o noiommu, added by run.sh).
+# VM_CUSTOM=0 leaves the custom kernel out.
 # Prints one line per run and "vm: N passed, N failed" summing them all.
 set -eu
 
@@ -20,8 +20,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 KERNELS=${VM_KERNELS:-"6.1 6.12"}
 VG_KERNELS=${VM_VALGRIND_KERNELS-6.12}
-CUSTOM=${VM_CUSTOM:-0} # off by default until the suite is clean on it (issue 6)
-CUSTOM_CONFIGS=${VM_CUSTOM_CONFIGS:-"vtd none"}
+CUSTOM=${VM_CUSTOM:-1}
+CUSTOM_CONFIGS=${VM_CUSTOM_CONFIGS:-"vtd vtd:type1 none"}
 tp=0 tf=0 summary=""
 
 # run_one KVER FLAVOUR BINARY NAME TIMEOUT [run.sh options...]: one test run,
