@@ -12,6 +12,9 @@
 # VT-d with the backend vfiofs picks by default (iommufd: that kernel has
 # /dev/iommu and device files), the same with the container forced
 # (-o type1), and the no-IOMMU mode (-o noiommu, added by run.sh).
+# The sanitized daemon (build/asan/vfiofs) then runs in each configuration
+# of VM_CUSTOM_ASAN_CONFIGS (default "vtd none": iommufd and no-IOMMU, the
+# code only that kernel reaches; "" for none).
 # VM_CUSTOM=0 leaves the custom kernel out.
 # Prints one line per run and "vm: N passed, N failed" summing them all.
 set -eu
@@ -22,6 +25,7 @@ KERNELS=${VM_KERNELS:-"6.1 6.12"}
 VG_KERNELS=${VM_VALGRIND_KERNELS-6.12}
 CUSTOM=${VM_CUSTOM:-1}
 CUSTOM_CONFIGS=${VM_CUSTOM_CONFIGS:-"vtd vtd:type1 none"}
+CUSTOM_ASAN_CONFIGS=${VM_CUSTOM_ASAN_CONFIGS-"vtd none"}
 tp=0 tf=0 summary=""
 
 # run_one KVER FLAVOUR BINARY NAME TIMEOUT [run.sh options...]: one test run,
@@ -82,12 +86,19 @@ if [ "$CUSTOM" != 0 ]; then
 		summary="$summary
   $kv: no kernel (tests/vm/kernel-build.sh failed)"
 	else
-		for cfg in $CUSTOM_CONFIGS; do
-			iommu=${cfg%%:*} opts=""
-			case $cfg in *:*) opts=${cfg#*:} ;; esac
-			name=$kv-test-$iommu${opts:+-$(echo "$opts" | tr ',=/' '-')}
-			run_one "$kv" "plain iommu=$iommu${opts:+ -o $opts}" build/vfiofs "$name" 1200 \
-				--iommu "$iommu" --opts "$opts"
+		# (Not "flavour": run_one sets that.)
+		for fl in plain asan; do
+			bin=build/vfiofs suffix="" cfgs=$CUSTOM_CONFIGS
+			if [ $fl = asan ]; then
+				bin=build/asan/vfiofs suffix=-asan cfgs=$CUSTOM_ASAN_CONFIGS
+			fi
+			for cfg in $cfgs; do
+				iommu=${cfg%%:*} opts=""
+				case $cfg in *:*) opts=${cfg#*:} ;; esac
+				name=$kv-test-$iommu${opts:+-$(echo "$opts" | tr ',=/' '-')}$suffix
+				run_one "$kv" "$fl iommu=$iommu${opts:+ -o $opts}" "$bin" "$name" 1200 \
+					--iommu "$iommu" --opts "$opts"
+			done
 		done
 	fi
 fi
