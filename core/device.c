@@ -415,6 +415,14 @@ int vfio_device_reset(struct vfio_device *d)
 	if (sys->ioctl(d->fd, VFIO_DEVICE_RESET, NULL) < 0) {
 		int err = -errno;
 
+		/* The kernel has no method left to try (reset_method was
+		 * emptied): to the user that is a device without a reset. */
+		if (err == -ENOTTY) {
+			log_info("%s: reset: no reset method (see "
+				 "reset_method)",
+				 d->bdf);
+			return -ENOTSUP;
+		}
 		log_warn("%s: reset: %s", d->bdf, strerror(-err));
 		return err;
 	}

@@ -22,12 +22,50 @@
 
 static const char need_cfg[] = "CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV";
 
-/* <dev>/vfio/devices/ is there: the kernel gives devices their own files. */
-static int devices_dir_check(bool required)
+/*
+ * Whether VFIO devices get files of their own: their character region,
+ * "vfio-dev", is in /proc/devices from the moment vfio is loaded (on a
+ * kernel with CONFIG_VFIO_DEVICE_CDEV), before any device is bound, so a
+ * mount made before the first bind picks the mode one made after does.
+ * 1 yes, 0 no, -errno when /proc/devices cannot be read.
+ */
+static int cdev_region_listed(void)
+{
+	char path[PATH_MAX], buf[8192];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/devices", sys->proc_root);
+	n = sys_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	return strstr(buf, " vfio-dev\n") != NULL;
+}
+
+/* The kernel gives VFIO devices their own files (<dev>/vfio/devices/N). */
+static int devices_check(bool required)
 {
 	char path[PATH_MAX];
 	int fd, err;
 
+	err = cdev_region_listed();
+	if (err == 1)
+		return 0;
+	if (err == 0) {
+		if (!required) {
+			log_debug("no vfio-dev in %s/devices: VFIO devices "
+				  "have no files of their own; using the VFIO "
+				  "container",
+				  sys->proc_root);
+			return -ENOENT;
+		}
+		log_err("VFIO devices have no files of their own here (no "
+			"vfio-dev in %s/devices): -o iommufd needs a kernel "
+			"with %s, and VFIO loaded (`modprobe vfio-pci`)",
+			sys->proc_root, need_cfg);
+		return -ENOTSUP;
+	}
+	/* No /proc/devices: the directory devtmpfs makes with the first
+	 * device file tells, once a device is bound. */
 	snprintf(path, sizeof(path), "%s/vfio/devices", sys->dev_root);
 	fd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd >= 0) {
@@ -40,7 +78,6 @@ static int devices_dir_check(bool required)
 			  strerror(-err));
 		return err;
 	}
-	/* devtmpfs makes it with the first device file: none may be bound yet. */
 	log_warn("%s: %s: no VFIO device file yet (a device bound to vfio-pci "
 		 "gets one on a kernel with %s)",
 		 path, strerror(-err), need_cfg);
@@ -78,7 +115,7 @@ int iommufd_open(struct vfio_container *c, bool required)
 		log_err("%s: %s (-o iommufd)", path, strerror(-err));
 		return err;
 	}
-	err = devices_dir_check(required);
+	err = devices_check(required);
 	if (err) {
 		sys->close(fd);
 		return err;

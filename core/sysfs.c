@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* PCI sysfs: which devices vfio-pci holds, their IOMMU group, reset_method. */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -53,6 +54,22 @@ bool sysfs_is_bdf(const char *s)
 	}
 	/* Device numbers stop at 0x1f. */
 	return s[8] == '0' || s[8] == '1';
+}
+
+int sysfs_bdf_canonical(const char *s, char *out, size_t size)
+{
+	char b[13] = "0000:";
+	size_t i, n = strlen(s);
+
+	if (size < 13 || (n != 12 && n != 7))
+		return -EINVAL;
+	memcpy(b + 12 - n, s, n + 1);
+	for (i = 0; b[i]; i++)
+		b[i] = (char)tolower((unsigned char)b[i]);
+	if (!sysfs_is_bdf(b))
+		return -EINVAL;
+	memcpy(out, b, 13);
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -10,6 +10,13 @@
 bool sysfs_is_bdf(const char *s);
 
 /*
+ * A PCI address as a user types it, "DDDD:BB:DD.F" or "BB:DD.F" (domain
+ * 0000), any case, into its canonical form in out (13 bytes at least).
+ * Returns 0, or -EINVAL when s is not one.
+ */
+int sysfs_bdf_canonical(const char *s, char *out, size_t size);
+
+/*
  * The PCI addresses bound to vfio-pci (entries of
  * <sysfs>/bus/pci/drivers/vfio-pci), sorted. *out is a malloc'd array of
  * malloc'd strings; free with sysfs_free_list. Returns the count or -errno

@@ -76,22 +76,22 @@ static int opt_proc(void *data, const char *arg, int key,
 	struct cmdline *cl = data;
 	const char *val = strchr(arg, '=');
 	unsigned long v;
-	char **devs;
+	char **devs, bdf[16];
 
 	val = val ? val + 1 : "";
 	switch (key) {
 	case KEY_DEVICE:
-		if (!sysfs_is_bdf(val)) {
+		if (sysfs_bdf_canonical(val, bdf, sizeof(bdf)) < 0) {
 			fprintf(stderr,
 				"vfiofs: --device=%s: not a PCI address "
-				"(want DDDD:BB:DD.F, lower-case hex)\n",
+				"(want DDDD:BB:DD.F or BB:DD.F)\n",
 				val);
 			cl->bad = true;
 			return -1;
 		}
 		devs = realloc(cl->devices,
 			       (cl->nr_devices + 1) * sizeof(*devs));
-		if (!devs || !(devs[cl->nr_devices] = strdup(val))) {
+		if (!devs || !(devs[cl->nr_devices] = strdup(bdf))) {
 			cl->devices = devs ? devs : cl->devices;
 			return -1;
 		}

@@ -20,13 +20,14 @@ VFIOFS_IOMMU=${VFIOFS_IOMMU:-vtd}
 VFIOFS_OPTS=${VFIOFS_OPTS:-}
 # vfio_mode: what the group file names the mount's mode, as vfiofs picks it:
 # noiommu without an IOMMU, the backend an option forces, else iommufd where
-# the kernel has /dev/iommu and device files, else type1.
+# the kernel has /dev/iommu and gives devices files of their own (vfio-dev
+# in /proc/devices), else type1.
 vfio_mode() {
 	case "$VFIOFS_IOMMU $VFIOFS_OPTS" in
 	none*) echo noiommu ;;
 	*type1*) echo type1 ;;
 	*iommufd*) echo iommufd ;;
-	*) if [ -e /dev/iommu ] && [ -d /dev/vfio/devices ]; then echo iommufd; else echo type1; fi ;;
+	*) if [ -e /dev/iommu ] && grep -q ' vfio-dev$' /proc/devices; then echo iommufd; else echo type1; fi ;;
 	esac
 }
 # The devices of the bed, at the fixed addresses run.sh gives them.

@@ -81,6 +81,18 @@ if check "mount --device=$EDU --device=$NVME" vfiofs_mount "$M" "--device=$EDU" 
 	check "unmount the --device mount" vfiofs_umount "$M"
 fi
 
+# --device as lspci prints it: BB:DD.F, upper-case hex too.
+if check "mount --device=00:03.0 --device=0000:00:04.0 in upper case" \
+	vfiofs_mount "$M" --device=00:03.0 "--device=$(echo "$NVME" | tr a-f A-F)"; then
+	check_eq "the short and upper-case forms: edu and nvme" "$EDU $NVME" \
+		"$(ls "$M" | grep '^[0-9a-f]\{4\}:' | sort | tr '\n' ' ' | sed 's/ $//')"
+	check "unmount it" vfiofs_umount "$M"
+fi
+mkdir -p /tmp/badbdf
+timeout 20 vfiofs -f --device=00:3.0 /tmp/badbdf >"$LIB_TMP/bdf.err" 2>&1
+check_ne "--device=00:3.0 (not an address) is refused" 0 "$?"
+check "... saying what it wants" grep -q "want DDDD:BB:DD.F or BB:DD.F" "$LIB_TMP/bdf.err"
+
 check "the default mount is back" vfiofs_mount "$M"
 check_eq "default mount: 5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"
 

@@ -41,6 +41,12 @@ check "echo flr > reset_method" put flr "$n/reset_method"
 check_text "reset_method flr" "$n/reset_method" flr
 check "echo default > reset_method" put default "$n/reset_method"
 check_text "reset_method back to the default" "$n/reset_method" flr
+# An empty line leaves no method: reset is then ENOTSUP, as for edu.
+check "echo > reset_method (no method left)" put "" "$n/reset_method"
+check_eq "sysfs agrees: none" "" "$(cat /sys/bus/pci/devices/$NVME/reset_method 2>/dev/null)"
+check_errno "reset with no method is ENOTSUP" ENOTSUP put 1 "$n/reset"
+check "echo default > reset_method again" put default "$n/reset_method"
+check_text "reset_method flr again" "$n/reset_method" flr
 check_text "e1000e reset_method equals sysfs" "$M/$E1000E/reset_method" \
 	"$(cat /sys/bus/pci/devices/$E1000E/reset_method)"
 check "e1000e: echo pm > reset_method" put pm "$M/$E1000E/reset_method"

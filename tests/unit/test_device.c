@@ -51,6 +51,7 @@ static struct {
 	char group_path[PATH_MAX];
 	uint64_t mmap_off[8];
 	uint8_t cfg[256];
+	int reset_errno; /* VFIO_DEVICE_RESET fails with it */
 } k;
 
 static int fake_open(const char *path, int flags, mode_t mode)
@@ -230,6 +231,10 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		return 0;
 	}
 	case VFIO_DEVICE_RESET:
+		if (k.reset_errno) {
+			errno = k.reset_errno;
+			return -1;
+		}
 		k.resets++;
 		k.cfg[4] = k.cfg[5] = 0; /* a reset clears the command */
 		return 0;
@@ -638,6 +643,13 @@ static void test_reset(void **state)
 	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0406);
 	assert_true(vfio_format_counters(d, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\nresets 1\n"));
+	/* No method left (reset_method emptied): the kernel's ENOTTY is
+	 * "not supported" to the user; other errors pass through. */
+	k.reset_errno = ENOTTY;
+	assert_int_equal(vfio_device_reset(d), -ENOTSUP);
+	k.reset_errno = EIO;
+	assert_int_equal(vfio_device_reset(d), -EIO);
+	assert_int_equal(d->resets, 1);
 	vfio_device_close(d);
 	vfio_container_close(&c);
 }

@@ -403,6 +403,16 @@ static void run(const char *fmt, ...)
 	assert_int_equal(system(cmd), 0);
 }
 
+static char proc[PATH_MAX + 8];
+
+/* proc/devices of the fake tree, with vfio-dev's region or without. */
+static void proc_devices(bool cdev)
+{
+	run("mkdir -p '%s' && printf 'Character devices:\\n  1 mem\\n%s"
+	    "511 vfio\\n\\nBlock devices:\\n  8 sd\\n' >'%s/devices'",
+	    proc, cdev ? "510 vfio-dev\\n" : "", proc);
+}
+
 static int group_setup(void **state)
 {
 	strcpy(tree, "/tmp/vfiofs-iommufd-XXXXXX");
@@ -448,6 +458,9 @@ static int setup(void **state)
 	fake_sys.sleep_ms = fake_sleep;
 	fake_sys.dev_root = "/fakedev";
 	fake_sys.sysfs_root = tree;
+	/* No proc/devices unless a test writes one: the directory decides. */
+	snprintf(proc, sizeof(proc), "%s/proc", tree);
+	fake_sys.proc_root = proc;
 	sys = &fake_sys;
 	return 0;
 }
@@ -611,6 +624,42 @@ static void test_forced_without_dev_iommu(void **state)
 	log_take(log, sizeof(log));
 	assert_non_null(strstr(log, "IOMMU_IOAS_ALLOC"));
 	assert_int_equal(k.closes[IOMMU_FD - CONT_FD], 1);
+}
+
+/*
+ * /proc/devices decides, where it can be read: vfio-dev's region is there
+ * from vfio's load on, before any device file, so the mode does not depend
+ * on whether a device was bound before the mount.
+ */
+static void test_mode_from_proc_devices(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	char log[4096];
+
+	/* Listed, no device bound yet (no vfio/devices/): iommufd. */
+	proc_devices(true);
+	k.no_devices_dir = true;
+	log_catch();
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	log_take(log, sizeof(log));
+	assert_true(c.iommufd);
+	assert_null(strstr(log, "no VFIO device file yet"));
+	vfio_container_close(&c);
+
+	/* Not listed: type1 by itself; -o iommufd fails, saying why. */
+	proc_devices(false);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_false(c.iommufd);
+	assert_int_equal(k.ioas_allocs, 1);
+	vfio_container_close(&c);
+	o.backend = VFIO_BACKEND_IOMMUFD;
+	log_catch();
+	assert_int_equal(vfio_container_open(&c, &o), -ENOTSUP);
+	log_take(log, sizeof(log));
+	assert_non_null(strstr(log, "no vfio-dev in"));
+	assert_non_null(strstr(log, "CONFIG_VFIO_DEVICE_CDEV"));
+	assert_int_equal(k.cont_opens, 1); /* the type1 one above only */
 }
 
 static void test_forced_before_any_device_file(void **state)
@@ -1004,6 +1053,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_type1_and_noiommu_force_the_container, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_mode_from_proc_devices,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicting_options, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_forced_without_dev_iommu,

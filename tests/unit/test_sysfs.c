@@ -102,6 +102,27 @@ static void test_is_bdf(void **state)
 	assert_false(sysfs_is_bdf("0000:0g:03.0"));
 }
 
+static void test_bdf_canonical(void **state)
+{
+	char b[16];
+
+	assert_int_equal(sysfs_bdf_canonical("0000:00:03.0", b, sizeof(b)), 0);
+	assert_string_equal(b, "0000:00:03.0");
+	assert_int_equal(sysfs_bdf_canonical("00:03.0", b, sizeof(b)), 0);
+	assert_string_equal(b, "0000:00:03.0");
+	assert_int_equal(sysfs_bdf_canonical("0000:3A:1F.7", b, sizeof(b)), 0);
+	assert_string_equal(b, "0000:3a:1f.7");
+	assert_int_equal(sysfs_bdf_canonical("3a:00.1", b, sizeof(b)), 0);
+	assert_string_equal(b, "0000:3a:00.1");
+	assert_int_equal(sysfs_bdf_canonical("", b, sizeof(b)), -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("03.0", b, sizeof(b)), -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("00:20.0", b, sizeof(b)), -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("0:00:03.0", b, sizeof(b)),
+			 -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("bogus", b, sizeof(b)), -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("00:03.0", b, 12), -EINVAL);
+}
+
 static void test_vfio_devices(void **state)
 {
 	char **list;
@@ -203,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_bdf),
+		cmocka_unit_test(test_bdf_canonical),
 		cmocka_unit_test(test_vfio_devices),
 		cmocka_unit_test(test_no_vfio_driver),
 		cmocka_unit_test(test_group_and_driver),
