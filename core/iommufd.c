@@ -199,16 +199,38 @@ static int cdev_name(const char *bdf, char *name, size_t size)
 	return err;
 }
 
+/*
+ * Its sysfs entry has a device number (vfio-dev/vfioN/dev): a no-IOMMU
+ * device's has none, and never gets a file in /dev.
+ */
+static bool has_devno(const char *bdf, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/vfio-dev/%s/dev",
+		 sys->sysfs_root, bdf, name);
+	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return errno != ENOENT;
+	sys->close(fd);
+	return true;
+}
+
 /* Open the device's file, waiting (bounded) for sysfs and devtmpfs. */
 static int cdev_open(struct vfio_container *c, const char *bdf)
 {
 	char name[32] = "", path[PATH_MAX];
 	unsigned int waited = 0;
+	bool nodevno;
 	int fd = -1, err;
 
 	for (;;) {
 		err = cdev_name(bdf, name, sizeof(name));
-		if (!err) {
+		nodevno = !err && !has_devno(bdf, name);
+		if (nodevno)
+			err = -ENOENT;
+		else if (!err) {
 			snprintf(path, sizeof(path), "%s/vfio/devices/%s",
 				 sys->dev_root, name);
 			fd = sys->open(path, O_RDWR | O_CLOEXEC, 0);
@@ -220,6 +242,12 @@ static int cdev_open(struct vfio_container *c, const char *bdf)
 			break;
 		sys->sleep_ms(NODE_WAIT_STEP_MS);
 		waited += NODE_WAIT_STEP_MS;
+	}
+	if (nodevno) {
+		log_err("%s: a no-IOMMU device: the kernel gives it no device "
+			"file (mount with -o noiommu)",
+			bdf);
+		return -ENODEV;
 	}
 	if (!name[0])
 		log_err("%s: no VFIO device file (%s/bus/pci/devices/%s/"

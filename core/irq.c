@@ -221,6 +221,10 @@ int vfio_irq_unmask(struct vfio_device *d)
 		return -ENODEV;
 	if (d->irqs.index != VFIO_PCI_INTX_IRQ_INDEX)
 		return -EINVAL;
+	/* Not enabled yet (no events opened, no cpu written): nothing is
+	 * masked, and the kernel would call the unmask invalid. */
+	if (!d->irqs.count || d->irqs.vec[0].efd < 0)
+		return 0;
 	return set_irqs(d, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
 			0, 1, NULL);
 }

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,26 @@
 
 /* /proc/interrupts is a few KiB per CPU; vfio vectors add a line each. */
 #define PROC_INTERRUPTS_MAX (1 << 20)
+
+/*
+ * The line [line, tail) names the action name: after white space, and last
+ * or followed by ',' (a shared line lists its actions as "a, b").
+ */
+static bool line_names(const char *line, const char *tail, const char *name,
+		       size_t nlen)
+{
+	const char *p = line;
+
+	while ((p = memmem(p, (size_t)(tail - p), name, nlen))) {
+		const char *after = p + nlen;
+
+		if (p > line && isspace((unsigned char)p[-1]) &&
+		    (after == tail || *after == ','))
+			return true;
+		p++;
+	}
+	return false;
+}
 
 int procirq_parse(const char *text, const char *name)
 {
@@ -31,15 +52,16 @@ int procirq_parse(const char *text, const char *name)
 			p++;
 		irq = strtol(p, &num_end, 10);
 		/* Only numbered lines name device IRQs (not NMI:, LOC:, ...). */
-		if (num_end != p && *num_end == ':' && irq >= 0 &&
+		/* strtol skips white space, newlines too: the number must
+		 * start where this line's text does. */
+		if (p < line + len && isdigit((unsigned char)*p) &&
+		    num_end != p && *num_end == ':' && irq >= 0 &&
 		    irq <= INT_MAX) {
 			const char *tail = line + len;
 
 			while (tail > line && isspace((unsigned char)tail[-1]))
 				tail--;
-			if ((size_t)(tail - line) > nlen &&
-			    isspace((unsigned char)tail[-(long)nlen - 1]) &&
-			    memcmp(tail - nlen, name, nlen) == 0)
+			if (nlen && line_names(num_end, tail, name, nlen))
 				return (int)irq;
 		}
 		line = end ? end + 1 : NULL;

@@ -17,6 +17,8 @@ check_eq "irq/0 now has unmask" "count cpu events irq trigger unmask" \
 	"$(ls "$v" | sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq "INTX_DISABLE (0x400) is clear in the command register" 0 $(($(cmd) & 0x400))
 check_text "totals start again" "$v/count" 0
+check "echo 1 > unmask before INTx is enabled: nothing masked, succeeds" put 1 "$v/unmask"
+check_text "... and enables nothing" "$v/irq" -
 
 head -n1 "$v/events" >"$LIB_TMP/head" 2>&1 &
 hp=$!

@@ -65,6 +65,15 @@ if [ ! -e /dev/iommu ]; then
 		"/dev/iommu not found: -o iommufd needs a kernel with CONFIG_IOMMUFD" "$LIB_TMP/mode.err"
 fi
 check_not "none of them mounted" grep -q " /tmp/modes fuse" /proc/mounts
+# Without an IOMMU but without -o noiommu: where vfiofs picks iommufd, a
+# no-IOMMU device (which gets no device file) is skipped, saying what to do.
+if [ "$VFIOFS_IOMMU" = none ] && [ -e /dev/iommu ] && grep -q ' vfio-dev$' /proc/devices; then
+	timeout -s TERM $((5 * SLOW)) vfiofs -f "--device=$EDU" /tmp/modes >"$LIB_TMP/mode.err" 2>&1
+	sed 's/^/    | /' "$LIB_TMP/mode.err"
+	check "no -o noiommu: edu is skipped as a no-IOMMU device, naming the option" \
+		grep -q "$EDU: a no-IOMMU device: .*-o noiommu" "$LIB_TMP/mode.err"
+	check_not "... and the mount is gone with the daemon" grep -q " /tmp/modes fuse" /proc/mounts
+fi
 
 # --device: only the named devices.
 if check "mount --device=$EDU --device=$NVME" vfiofs_mount "$M" "--device=$EDU" "--device=$NVME"; then

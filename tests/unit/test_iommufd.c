@@ -335,13 +335,14 @@ static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
 	return (ssize_t)len;
 }
 
+static void run(const char *fmt, ...);
+
+/* vfio-dev/vfio5 with its device number, as sysfs shows a bound device. */
 static void make_cdev_dir(void)
 {
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/vfio-dev/%s", tree, BDF,
-		 CDEV);
-	assert_int_equal(mkdir(p, 0755), 0);
+	run("mkdir -p '%s/bus/pci/devices/%s/vfio-dev/%s' && "
+	    "echo 511:0 >'%s/bus/pci/devices/%s/vfio-dev/%s/dev'",
+	    tree, BDF, CDEV, tree, BDF, CDEV);
 }
 
 static void fake_sleep(unsigned int ms)
@@ -442,6 +443,7 @@ static int setup(void **state)
 	run("rm -rf '%s'/* && mkdir -p '%s/%s/%s/vfio-dev/%s' "
 	    "'%s/%s/%s' '%s/kernel/iommu_groups/%d/devices'",
 	    tree, tree, dev, BDF, CDEV, tree, dev, OTHER, tree, GROUP);
+	run("echo 511:0 >'%s/%s/%s/vfio-dev/%s/dev'", tree, dev, BDF, CDEV);
 	run("ln -s ../../../../kernel/iommu_groups/%d '%s/%s/%s/iommu_group'",
 	    GROUP, tree, dev, BDF);
 	run("ln -s ../../../../bus/pci/devices/%s "
@@ -752,7 +754,7 @@ static void test_device_file_waited_for(void **state)
 	/* sysfs's vfio-dev/vfio5 shows late too (a device just bound). */
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/vfio-dev/%s", tree, BDF,
 		 CDEV);
-	assert_int_equal(rmdir(p), 0);
+	run("rm -r '%s'", p);
 	k.sleeps = k.sleep_total = 0;
 	k.sysfs_appears_after = 5;
 	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
@@ -790,6 +792,18 @@ static void test_device_file_wait_bounded(void **state)
 	assert_int_equal(k.sleep_total, 100);
 	assert_non_null(strstr(log, "no VFIO device file"));
 	assert_non_null(strstr(log, "CONFIG_VFIO_DEVICE_CDEV"));
+
+	/* A no-IOMMU device: vfio-dev/vfioN without a device number (which
+	 * a device being added also shows for a moment: waited for, then
+	 * said). */
+	run("mkdir -p '%s/%s'", p, CDEV);
+	k.sleep_total = 0;
+	log_catch();
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
+	log_take(log, sizeof(log));
+	assert_int_equal(k.sleep_total, 100);
+	assert_non_null(strstr(log, "no-IOMMU device"));
+	assert_non_null(strstr(log, "-o noiommu"));
 	vfio_container_close(&c);
 }
 

@@ -605,11 +605,16 @@ static void test_unmask(void **state)
 	assert_int_equal(vfio_irqs_set_type(d, VFIO_PCI_MSI_IRQ_INDEX), 0);
 	assert_int_equal(vfio_irq_unmask(d), -EINVAL);
 	assert_int_equal(k.nsets, 0);
-	/* INTx. */
+	/* INTx not enabled yet: nothing masked, nothing asked of the kernel. */
 	assert_int_equal(vfio_irqs_set_type(d, VFIO_PCI_INTX_IRQ_INDEX), 0);
 	assert_int_equal(vfio_irq_unmask(d), 0);
+	assert_int_equal(k.nsets, 0);
+	/* Enabled: the unmask goes to the kernel. */
+	assert_int_equal(vfio_irq_enable(d, 0), 0);
 	assert_int_equal(k.nsets, 1);
-	c = &k.sets[0];
+	assert_int_equal(vfio_irq_unmask(d), 0);
+	assert_int_equal(k.nsets, 2);
+	c = &k.sets[1];
 	assert_int_equal(c->flags,
 			 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK);
 	assert_int_equal(c->index, VFIO_PCI_INTX_IRQ_INDEX);
@@ -621,7 +626,7 @@ static void test_unmask(void **state)
 	k.set_errno = 0;
 	d->released = true;
 	assert_int_equal(vfio_irq_unmask(d), -ENODEV);
-	assert_int_equal(k.nsets, 2);
+	assert_int_equal(k.nsets, 3);
 	dev_free(d);
 }
 

@@ -30,6 +30,10 @@ static const char interrupts[] =
 	"vfio-msix[0](0000:00:04.0)\n"
 	" 89:          0          0  IR-PCI-MSIX-0000:00:04.0   64-edge      "
 	"vfio-msix[64](0000:00:04.0)\n"
+	" 11:          5          0   IO-APIC  11-fasteoi   "
+	"vfio-intx(0000:00:08.0), uhci_hcd:usb1\n"
+	" 10:          5          0   IO-APIC  10-fasteoi   "
+	"ehci_hcd:usb2, vfio-intx(0000:00:09.0)\n"
 	"NMI:          0          0   Non-maskable interrupts\n"
 	"LOC:        100        200   Local timer interrupts\n"
 	"ERR:          0\n"
@@ -155,6 +159,13 @@ static void test_parse(void **state)
 	assert_int_equal(procirq_parse(interrupts, "vfio-msix[64](0000:00:04."
 						   "0"),
 			 -ENOENT);
+	/* A shared line: first of its actions, or last. */
+	assert_int_equal(procirq_parse(interrupts, "vfio-intx(0000:00:08.0)"),
+			 11);
+	assert_int_equal(procirq_parse(interrupts, "vfio-intx(0000:00:09.0)"),
+			 10);
+	assert_int_equal(procirq_parse(interrupts, "usb1"), -ENOENT);
+	assert_int_equal(procirq_parse(interrupts, ""), -ENOENT);
 	/* Another device. */
 	assert_int_equal(procirq_parse(interrupts, "vfio-msix[0](0000:00:05."
 						   "0)"),
