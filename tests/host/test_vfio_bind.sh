@@ -61,6 +61,12 @@ expect_err() {
 		fail "$1: no '$2' in stderr: $(head -c 400 "$T/err" | tr '\n' ' ')"
 	fi
 }
+# expect_out DESC LINE: stdout has LINE, whole.
+expect_out() {
+	if grep -qxF -- "$2" "$T/out"; then pass "$1"; else
+		fail "$1: stdout: $(cat "$T/out")"
+	fi
+}
 # unchanged DESC: no file of the tree was written since the start, no state.
 unchanged() {
 	_n=$(find "$SYS" "$T/dev" -newer "$T/stamp" -type f | wc -l | tr -d ' ')
@@ -208,11 +214,7 @@ chmod 0644 "$RD/vfio/3" "$RD/vfio/devices/vfio0"
 DEV_ROOT=$RD sh "$VB" --user "$me" 0000:00:03.0 >"$T/out" 2>"$T/err"
 RC=$?
 expect_rc "--user of a device on vfio-pci with a device file" 0
-if grep -qxF "0000:00:03.0: vfio-pci, iommu group 3 ($RD/vfio/3), was vfio-pci" "$T/out"; then
-	pass "it reports the group node"
-else
-	fail "stdout: $(cat "$T/out")"
-fi
+expect_out "it reports the group node" "0000:00:03.0: vfio-pci, iommu group 3 ($RD/vfio/3), was vfio-pci"
 for f in "$RD/vfio/3" "$RD/vfio/devices/vfio0"; do
 	if [ "$(stat -c %a "$f")" = 600 ] && [ "$(stat -c %u "$f")" = "$(id -u)" ]; then
 		pass "--user: ${f#"$RD"/} is the user's, mode 0600"
@@ -228,11 +230,7 @@ DEV_ROOT=$RD sh "$VB" --user "$me" 0000:00:0d.0 >"$T/out" 2>"$T/err"
 RC=$?
 t1=$(date +%s)
 expect_rc "--user of a no-IOMMU device" 0
-if grep -qxF "0000:00:0d.0: vfio-pci, iommu group 10 ($RD/vfio/noiommu-10), was vfio-pci" "$T/out"; then
-	pass "it reports the no-IOMMU group node"
-else
-	fail "stdout: $(cat "$T/out")"
-fi
+expect_out "it reports the no-IOMMU group node" "0000:00:0d.0: vfio-pci, iommu group 10 ($RD/vfio/noiommu-10), was vfio-pci"
 if [ "$(stat -c %a "$RD/vfio/noiommu-10")" = 600 ]; then pass "noiommu-10 mode 0600"; else
 	fail "noiommu-10 mode $(stat -c %a "$RD/vfio/noiommu-10")"
 fi
@@ -280,11 +278,7 @@ mkdir -p "$P/devices/0000:00:0e.0/vfio-dev/vfio2"
 DEV_ROOT=$RD sh "$VB" 0000:00:0e.0 >"$T/out" 2>"$T/err"
 RC=$?
 expect_rc "a device with its own file but no group node" 0
-if grep -qxF "0000:00:0e.0: vfio-pci, iommu group 11 ($RD/vfio/devices/vfio2), was vfio-pci" "$T/out"; then
-	pass "it reports the device file"
-else
-	fail "stdout: $(cat "$T/out")"
-fi
+expect_out "it reports the device file" "0000:00:0e.0: vfio-pci, iommu group 11 ($RD/vfio/devices/vfio2), was vfio-pci"
 
 # Shells: the script must run under dash and busybox ash too.
 for s in dash "busybox ash"; do

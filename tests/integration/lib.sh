@@ -167,6 +167,18 @@ delta() {
 	echo $((_a - _b))
 }
 
+# check_edu_dma DESC: the README's example, edu-dma.sh (edu's DMA round trip
+# through vfiofs files), run on the mount: it exits 0 (DESC), prints its OK
+# line and leaves dma/ empty.
+check_edu_dma() {
+	_out=$(sh "$(dirname "$0")/edu-dma.sh" "$M" "$EDU" 2>&1)
+	_rc=$?
+	echo "  $_out"
+	check_eq "$1" 0 "$_rc"
+	check_eq "... says OK" "edu-dma: OK: 256 bytes RAM -> edu -> RAM, 2 interrupts" "$_out"
+	check_eq "... and leaves dma/ empty" "" "$(ls "$M/dma")"
+}
+
 # rd FILE OFFSET WIDTH: one read of WIDTH bytes at OFFSET (a single read()
 # system call), printed as lowercase hex of a little-endian value, e.g.
 # "010000ed" for 4 bytes (od -tx4), "1234" for 2, "ed" for 1.

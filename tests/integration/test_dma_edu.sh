@@ -15,12 +15,7 @@ D=$M/dma
 r=$M/$EDU/regs/bar0
 EDU_BUF=0x40000
 
-out=$(sh "$(dirname "$0")/edu-dma.sh" "$M" "$EDU" 2>&1)
-rc=$?
-echo "  $out"
-check_eq "edu-dma.sh: RAM -> edu -> RAM through vfiofs files" 0 "$rc"
-check_eq "... says OK" "edu-dma: OK: 256 bytes RAM -> edu -> RAM, 2 interrupts" "$out"
-check_eq "... and leaves dma/ empty" "" "$(ls "$D")"
+check_edu_dma "edu-dma.sh: RAM -> edu -> RAM through vfiofs files"
 check "... edu's interrupt count moved" test "$(cat "$M/$EDU/irq/0/count")" -ge 2
 
 # edu_dma SRC DST CMD: one transfer of 0x100 bytes, waited for by polling.
