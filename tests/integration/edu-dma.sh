@@ -20,7 +20,9 @@ transfer() {
 	echo "$2" >"$r/0x88:64"
 	echo $N >"$r/0x90:64"
 	echo "$3" >"$r/0x98:64"
-	timeout 10 head -n1 <&3 >/dev/null || { echo "edu-dma: no interrupt" >&2; exit 1; }
+	# fd 3 closed for timeout: busybox's keeps a watcher process for the
+	# whole 10 s, which would hold events (and the mount) open that long.
+	timeout 10 head -n1 <&3 3<&- >/dev/null || { echo "edu-dma: no interrupt" >&2; exit 1; }
 	echo 0x100 >"$r/0x64" # edu's "DMA done" status bit
 }
 
