@@ -47,43 +47,36 @@ size_t ev_reader_take(struct ev_reader *r, uint64_t total, char *buf,
 
 void waitq_init(struct waitq *q)
 {
-	q->head.prev = q->head.next = &q->head;
-	q->head.reader = NULL;
+	list_init(&q->head);
 	q->n = 0;
 }
 
 void waitq_add(struct waitq *q, struct waiter *w)
 {
-	w->next = &q->head;
-	w->prev = q->head.prev;
-	q->head.prev->next = w;
-	q->head.prev = w;
+	list_add_tail(&w->link, &q->head);
 	q->n++;
 }
 
 bool waiter_queued(const struct waiter *w)
 {
-	return w->next != NULL;
+	return list_linked(&w->link);
 }
 
 void waitq_del(struct waitq *q, struct waiter *w)
 {
 	if (!waiter_queued(w))
 		return;
-	w->prev->next = w->next;
-	w->next->prev = w->prev;
-	w->prev = w->next = NULL;
+	list_del_init(&w->link);
 	q->n--;
 }
 
 size_t waitq_wake(struct waitq *q, uint64_t total,
 		  void (*wake)(struct waiter *w, void *arg), void *arg)
 {
-	struct waiter *w = q->head.next, *next;
+	struct waiter *w, *next;
 	size_t n = 0;
 
-	for (; w != &q->head; w = next) {
-		next = w->next;
+	list_for_each_entry_safe (w, next, &q->head, link) {
 		if (!ev_reader_ready(w->reader, total))
 			continue;
 		waitq_del(q, w);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/list.h"
+
 /* One open events file. */
 struct ev_reader {
 	uint64_t last; /* the total it last returned (at open: the total then) */
@@ -40,12 +42,12 @@ size_t ev_reader_take(struct ev_reader *r, uint64_t total, char *buf,
 
 /* A read waiting on a vector; embedded in the caller's own struct. */
 struct waiter {
-	struct waiter *prev, *next;
+	struct list_head link; /* zeroed: on no queue */
 	struct ev_reader *reader; /* the open file it reads */
 };
 
 struct waitq {
-	struct waiter head;
+	struct list_head head;
 	size_t n;
 };
 

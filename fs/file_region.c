@@ -8,11 +8,16 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "fs/nodes.h"
+#include "fs/device.h"
+
+static struct vfio_region *node_region(const struct node *n)
+{
+	return n->priv;
+}
 
 static uint64_t region_size(const struct node *n)
 {
-	return n->region->size;
+	return node_region(n)->size;
 }
 
 static void log_failure(const struct node *n, const char *what, off_t off,
@@ -29,7 +34,8 @@ static ssize_t region_file_read(struct handle *h, char *buf, size_t size,
 				off_t off)
 {
 	struct node *n = h->node;
-	ssize_t res = vfio_region_read(n->dev, n->region, off, buf, size);
+	ssize_t res =
+		vfio_region_read(n->dev->d, node_region(n), off, buf, size);
 
 	if (res < 0)
 		log_failure(n, "read", off, size, res);
@@ -40,7 +46,8 @@ static ssize_t region_file_write(struct handle *h, const char *buf, size_t size,
 				 off_t off)
 {
 	struct node *n = h->node;
-	ssize_t res = vfio_region_write(n->dev, n->region, off, buf, size);
+	ssize_t res =
+		vfio_region_write(n->dev->d, node_region(n), off, buf, size);
 
 	if (res < 0)
 		log_failure(n, "write", off, size, res);

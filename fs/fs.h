@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/list.h"
 #include "core/vfio.h"
 
 /* Ownership and permissions shown by getattr (-o uid=,gid=,umask=). */
@@ -51,26 +52,29 @@ int loop_add_fd(int fd, loop_fd_cb cb, void *arg);
 int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg);
 /* Stop watching fd; safe from inside any callback (even fd's own). */
 int loop_del_fd(int fd);
+/* The session, for notifications (poll, cache invalidation). */
+struct fuse_session *loop_session(void);
+
+/* ---- fs/park.c: requests answered later ---- */
 
 /*
  * Parked requests: a handler keeps a fuse_req_t and answers it later (a
  * blocking read that waits for an interrupt). The struct is owned by the
- * caller and embedded wherever it fits; the list is doubly linked so
- * thousands of parked requests cost O(1) each to add and remove.
+ * caller and embedded wherever it fits; adding and removing are O(1), so
+ * thousands of parked requests cost nothing to the others.
  */
 struct parked;
 /*
- * The loop answered p->req itself (err: EINTR for a FUSE INTERRUPT, the
- * loop's exit errno at shutdown) and unlinked p; the owner may free p now.
+ * The loop answered p->req itself (err: EINTR for a FUSE INTERRUPT or at
+ * shutdown) and unlinked p; the owner may free p now.
  */
 typedef void (*parked_cancel_fn)(struct parked *p, int err);
 
 struct parked {
 	fuse_req_t req;
-	struct parked *prev, *next;
+	struct list_head link;
 	parked_cancel_fn cancel;
 	void *arg;
-	bool linked;
 };
 
 /*
@@ -82,8 +86,7 @@ void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
 	       void *arg);
 /* Take p off the list; returns the request the caller must answer now. */
 fuse_req_t loop_unpark(struct parked *p);
-unsigned long loop_parked_count(void);
-/* The session, for notifications (poll, cache invalidation). */
-struct fuse_session *loop_session(void);
+/* Answer every parked request with err (shutdown). */
+void loop_cancel_parked(int err);
 
 #endif

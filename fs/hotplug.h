@@ -11,9 +11,8 @@
 #include "fs/nodes.h"
 
 /*
- * Take over the n devices opened at mount (their directories are under
- * root already); the array stays the caller's. From here on hotplug_fini
- * closes them.
+ * Show the n devices opened at mount under root; the array stays the
+ * caller's, the devices are the directories' (closed when those are freed).
  */
 void hotplug_adopt(struct node *root, struct vfio_device **devs, int n);
 /*
@@ -23,12 +22,9 @@ void hotplug_adopt(struct node *root, struct vfio_device **devs, int n);
  */
 void hotplug_start(struct fuse_session *se, char **only, int nonly);
 /*
- * Before loop_fini: answer every device's parked reads (ENODEV) and stop
- * watching; stops the notifier thread.
+ * Before loop_fini: answer every device's parked reads (ENODEV), stop
+ * watching, and stop sending notifications (notify_join after unmount).
  */
 void hotplug_stop(void);
-/* After handles_fini, before nodes_fini: close every device, free the
- * directories of the devices that went away. */
-void hotplug_fini(void);
 
 #endif

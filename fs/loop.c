@@ -2,8 +2,8 @@
 /*
  * The event loop: one thread, one epoll set. It serves the FUSE session fd,
  * a signalfd for the termination signals and any fd added with loop_add_fd
- * (interrupt eventfds, inotify). Requests that must wait are parked, never
- * given a thread.
+ * (interrupt eventfds, inotify). Requests that must wait are parked
+ * (fs/park.c), never given a thread.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,9 +31,6 @@ static int sigfd = -1;
 static bool exiting;
 static struct watch *watches, *graveyard;
 static struct watch fuse_watch, signal_watch;
-static struct parked parked_head = { .prev = &parked_head,
-				     .next = &parked_head };
-static unsigned long nr_parked;
 static struct fuse_buf fuse_buf;
 
 static void fuse_ready(int fd, uint32_t events, void *arg)
@@ -178,65 +175,6 @@ int loop_run(void)
 	return 0;
 }
 
-/* ---- parked requests ---- */
-
-static void parked_unlink(struct parked *p)
-{
-	p->prev->next = p->next;
-	p->next->prev = p->prev;
-	p->prev = p->next = NULL;
-	p->linked = false;
-	nr_parked--;
-}
-
-/* Answer a parked request from the loop's side and tell its owner. */
-static void parked_cancel(struct parked *p, int err)
-{
-	fuse_req_t req = p->req;
-
-	parked_unlink(p);
-	fuse_reply_err(req, err);
-	if (p->cancel)
-		p->cancel(p, err);
-}
-
-/* A FUSE INTERRUPT for a parked request: EINTR at once. */
-static void parked_interrupted(fuse_req_t req, void *data)
-{
-	struct parked *p = data;
-
-	if (p->linked && p->req == req)
-		parked_cancel(p, EINTR);
-}
-
-void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
-	       void *arg)
-{
-	p->req = req;
-	p->cancel = cancel;
-	p->arg = arg;
-	p->next = &parked_head;
-	p->prev = parked_head.prev;
-	parked_head.prev->next = p;
-	parked_head.prev = p;
-	p->linked = true;
-	nr_parked++;
-	/* May call parked_interrupted right away if already interrupted. */
-	fuse_req_interrupt_func(req, parked_interrupted, p);
-}
-
-fuse_req_t loop_unpark(struct parked *p)
-{
-	if (p->linked)
-		parked_unlink(p);
-	return p->req;
-}
-
-unsigned long loop_parked_count(void)
-{
-	return nr_parked;
-}
-
 struct fuse_session *loop_session(void)
 {
 	return session;
@@ -245,8 +183,7 @@ struct fuse_session *loop_session(void)
 void loop_fini(void)
 {
 	/* Blocked readers get EINTR; after an unmount nobody reads it. */
-	while (parked_head.next != &parked_head)
-		parked_cancel(parked_head.next, EINTR);
+	loop_cancel_parked(EINTR);
 	while (watches)
 		loop_del_fd(watches->fd);
 	while (graveyard) {

@@ -17,6 +17,7 @@
 #include "fs/hotplug.h"
 #include "fs/mountwatch.h"
 #include "fs/nodes.h"
+#include "fs/notify.h"
 
 struct fs_opts fs_opts;
 struct vfio_container fs_container;
@@ -185,8 +186,7 @@ static void usage(const char *prog)
 }
 
 /* Open every device asked for; a device that fails is skipped, not fatal. */
-static int open_devices(struct cmdline *cl, struct node *root,
-			struct vfio_device ***out)
+static int open_devices(struct cmdline *cl, struct vfio_device ***out)
 {
 	char **bdfs = cl->devices;
 	int n = cl->nr_devices, i, opened = 0, res;
@@ -214,10 +214,6 @@ static int open_devices(struct cmdline *cl, struct node *root,
 			log_warn("%s: skipped: %s", bdfs[i], strerror(-res));
 			continue;
 		}
-		if (tree_add_device(root, d) < 0) {
-			vfio_device_close(d);
-			continue;
-		}
 		log_info("%s: ready", d->bdf);
 		devs[opened++] = d;
 	}
@@ -238,6 +234,7 @@ int main(int argc, char *argv[])
 	struct fuse_session *se = NULL;
 	struct vfio_device **devs = NULL;
 	int nr_devs = 0, ret = 1, res, i;
+	bool session_idle = true; /* no thread may still use the session */
 	struct node *root;
 	sigset_t sigs;
 
@@ -344,15 +341,15 @@ int main(int argc, char *argv[])
 		log_err("out of memory");
 		goto out_nodes;
 	}
-	nr_devs = open_devices(&cl, root, &devs);
+	nr_devs = open_devices(&cl, &devs);
 	if (nr_devs < 0)
 		goto out_nodes;
-	/* From here fs/hotplug.c owns the devices, those to come as well. */
+	/* From here the devices are their directories', under fs/hotplug.c. */
 	hotplug_adopt(root, devs, nr_devs);
 	free(devs);
 	devs = NULL;
 	if (fuse_session_mount(se, copts.mountpoint) != 0)
-		goto out_devices;
+		goto out_nodes;
 	log_info("mounted on %s with %d device(s)", copts.mountpoint, nr_devs);
 	if (!copts.foreground)
 		log_use_syslog();
@@ -379,18 +376,19 @@ out_unmount:
 	if (mountwatch_gone())
 		mountwatch_sever(fuse_session_fd(se));
 	fuse_session_unmount(se);
+	/* The fd is closed: a notification stuck in the kernel is freed. */
+	session_idle = notify_join(5);
 	if (!ret)
 		log_info("unmounted");
-out_devices:
+out_nodes:
 	handles_fini();
 	/* Unmapped while the IOMMU still stands (devices hold it). */
 	dma_files_fini();
-	hotplug_fini();
-out_nodes:
-	dma_files_fini(); /* again: safe, frees the orphans before the table */
+	/* Closes the devices, with their directories. */
 	nodes_fini();
 out_session:
-	fuse_session_destroy(se);
+	if (session_idle)
+		fuse_session_destroy(se);
 out_container:
 	vfio_container_close(&fs_container);
 out_args:

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The node table: inode number -> node. Inode numbers index an array; freed
- * numbers are reused (with a new generation) so dynamic register nodes made
- * and forgotten in a loop do not grow the table.
+ * The node table: inode number -> node, and the one rule of a node's life
+ * (see nodes.h). Inode numbers come from a 64-bit counter and are never
+ * reused; a hash table with chains finds them, and shrinks as nodes go, so
+ * memory follows the nodes alive, not the nodes ever made.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,126 +13,199 @@
 
 #include "fs/nodes.h"
 
-static struct node **table;
-static size_t table_cap;
-static fuse_ino_t *free_inos; /* stack of freed inode numbers */
-static size_t nr_free, free_cap;
+#define HASH_MIN 256
+
+static struct node **buckets;
+static size_t nr_buckets; /* a power of two */
+static size_t nr_nodes;
 static fuse_ino_t next_ino = FUSE_ROOT_ID;
-static uint64_t next_generation = 1;
 static struct node *root;
 static time_t mount_time; /* shown as every node's times */
 
-static fuse_ino_t ino_alloc(void)
+static size_t hash_ino(fuse_ino_t ino, size_t n)
 {
-	if (nr_free)
-		return free_inos[--nr_free];
-	if (next_ino >= table_cap) {
-		size_t cap = table_cap ? table_cap * 2 : 256;
-		struct node **t = realloc(table, cap * sizeof(*t));
-
-		if (!t)
-			return 0;
-		memset(t + table_cap, 0, (cap - table_cap) * sizeof(*t));
-		table = t;
-		table_cap = cap;
-	}
-	return next_ino++;
+	return (size_t)((ino * 0x9e3779b97f4a7c15ULL) >> 32) & (n - 1);
 }
 
-static void ino_free(fuse_ino_t ino)
+/* Rehash into n buckets; on ENOMEM the table keeps its size (still works). */
+static void hash_resize(size_t n)
 {
-	table[ino] = NULL;
-	if (nr_free == free_cap) {
-		size_t cap = free_cap ? free_cap * 2 : 64;
-		fuse_ino_t *f = realloc(free_inos, cap * sizeof(*f));
+	struct node **b = calloc(n, sizeof(*b)), *e, *next;
+	size_t i;
 
-		if (!f)
-			return; /* the number is lost, nothing else */
-		free_inos = f;
-		free_cap = cap;
+	if (!b)
+		return;
+	for (i = 0; buckets && i < nr_buckets; i++) {
+		for (e = buckets[i]; e; e = next) {
+			size_t h = hash_ino(e->ino, n);
+
+			next = e->hnext;
+			e->hnext = b[h];
+			b[h] = e;
+		}
 	}
-	free_inos[nr_free++] = ino;
+	free(buckets);
+	buckets = b;
+	nr_buckets = n;
+}
+
+static int hash_add(struct node *n)
+{
+	size_t h;
+
+	if (!buckets) {
+		hash_resize(HASH_MIN);
+		if (!buckets)
+			return -ENOMEM;
+	}
+	if (nr_nodes >= nr_buckets)
+		hash_resize(nr_buckets * 2);
+	h = hash_ino(n->ino, nr_buckets);
+	n->hnext = buckets[h];
+	buckets[h] = n;
+	nr_nodes++;
+	return 0;
+}
+
+static void hash_del(struct node *n)
+{
+	struct node **p = &buckets[hash_ino(n->ino, nr_buckets)];
+
+	for (; *p; p = &(*p)->hnext) {
+		if (*p == n) {
+			*p = n->hnext;
+			nr_nodes--;
+			break;
+		}
+	}
+	if (nr_buckets > HASH_MIN && nr_nodes < nr_buckets / 4)
+		hash_resize(nr_buckets / 2);
 }
 
 struct node *node_get(fuse_ino_t ino)
 {
-	if (ino >= table_cap)
+	struct node *n;
+
+	if (!buckets)
 		return NULL;
-	return table[ino];
+	for (n = buckets[hash_ino(ino, nr_buckets)]; n; n = n->hnext)
+		if (n->ino == ino)
+			return n;
+	return NULL;
 }
 
-struct node *node_new(struct node *parent, const char *name,
-		      enum node_kind kind, const struct file_ops *ops)
+size_t nodes_count(void)
+{
+	return nr_nodes;
+}
+
+struct node *node_new(struct node *parent, const char *name, bool dir,
+		      const struct file_ops *ops)
 {
 	struct node *n = calloc(1, sizeof(*n));
 
 	if (!n)
 		return NULL;
 	n->name = strdup(name);
-	n->ino = ino_alloc();
-	if (!n->name || !n->ino) {
+	n->ino = next_ino;
+	if (!n->name || hash_add(n) < 0) {
 		free(n->name);
 		free(n);
 		return NULL;
 	}
-	table[n->ino] = n;
-	n->generation = next_generation++;
-	n->kind = kind;
+	next_ino++;
+	n->dir = dir;
+	n->mode = 0555;
 	n->ops = ops;
+	list_init(&n->children);
+	list_init(&n->sibling);
 	n->parent = parent;
 	if (parent) {
+		/* What the node stands for is its parent's unless set. */
 		n->dev = parent->dev;
-		n->region = parent->region;
-		n->prev = parent->last_child;
-		if (parent->last_child)
-			parent->last_child->next = n;
-		else
-			parent->children = n;
-		parent->last_child = n;
+		n->priv = parent->priv;
+		parent->nchild++;
+		list_add_tail(&n->sibling, &parent->children);
 	}
 	return n;
 }
 
-static void node_unlink(struct node *n)
+/* Nothing holds n: no place in the tree, no lookup, no file, no child. */
+static bool node_unused(const struct node *n)
 {
-	struct node *p = n->parent;
+	return (n->detached || n->dynamic) && !n->nlookup && !n->nopen &&
+	       !n->nchild;
+}
 
-	if (!p || n->detached)
-		return;
-	if (n->prev)
-		n->prev->next = n->next;
-	else
-		p->children = n->next;
-	if (n->next)
-		n->next->prev = n->prev;
-	else
-		p->last_child = n->prev;
-	n->prev = n->next = NULL;
+/* Free n, already out of the hash table. */
+static void node_release(struct node *n)
+{
+	list_del_init(&n->sibling);
+	if (n->drop)
+		n->drop(n);
+	free(n->name);
+	free(n);
+}
+
+static void node_free(struct node *n)
+{
+	hash_del(n);
+	node_release(n);
+}
+
+/* Free n if nothing holds it, then its parent if n was the last hold. */
+static void node_settle(struct node *n)
+{
+	while (n && node_unused(n)) {
+		struct node *p = n->parent;
+
+		node_free(n);
+		if (!p)
+			break;
+		p->nchild--;
+		n = p;
+	}
+}
+
+void node_discard(struct node *n)
+{
+	n->nlookup = 0;
+	node_detach(n);
 }
 
 void node_detach(struct node *n)
 {
-	node_unlink(n);
+	struct node *c, *tmp;
+
+	list_for_each_entry_safe (c, tmp, &n->children, sibling)
+		node_detach(c);
 	n->detached = true;
+	list_del_init(&n->sibling);
+	node_settle(n);
 }
 
-void node_free(struct node *n)
+void node_forget(struct node *n, uint64_t nlookup)
 {
-	/* node_free unlinks the child, which moves n->children on; the
-	 * analyzer does not know that a child's parent is n. */
-	while (n->children)
-		node_free(n->children); // NOLINT(clang-analyzer-unix.Malloc)
-	node_unlink(n);
-	ino_free(n->ino);
-	free(n->name);
-	free(n);
+	n->nlookup = nlookup < n->nlookup ? n->nlookup - nlookup : 0;
+	node_settle(n);
+}
+
+void node_open(struct node *n)
+{
+	n->nopen++;
+}
+
+void node_close(struct node *n)
+{
+	n->nopen--;
+	node_settle(n);
 }
 
 struct node *node_child(struct node *dir, const char *name)
 {
 	struct node *c;
 
-	for (c = dir->children; c; c = c->next)
+	list_for_each_entry (c, &dir->children, sibling)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
@@ -164,15 +238,13 @@ void node_stat(const struct node *n, struct stat *st)
 	st->st_gid = fs_opts.gid;
 	st->st_blksize = 4096;
 	st->st_atime = st->st_mtime = st->st_ctime = mount_time;
-	if (n->kind == NODE_DIR) {
+	if (n->dir) {
 		const struct node *c;
 
-		/* A directory with ops (dma/) takes its mode from them. */
-		st->st_mode = S_IFDIR |
-			      ((n->ops ? n->ops->mode : 0555) & ~fs_opts.umask);
+		st->st_mode = S_IFDIR | (n->mode & ~fs_opts.umask);
 		st->st_nlink = 2;
-		for (c = n->children; c; c = c->next)
-			if (c->kind == NODE_DIR && !c->dynamic)
+		list_for_each_entry (c, &n->children, sibling)
+			if (c->dir && !c->dynamic)
 				st->st_nlink++;
 		return;
 	}
@@ -185,19 +257,43 @@ void node_stat(const struct node *n, struct stat *st)
 struct node *nodes_init(void)
 {
 	mount_time = time(NULL);
-	root = node_new(NULL, "", NODE_DIR, NULL);
+	root = node_new(NULL, "", true, NULL);
 	return root;
 }
 
+/*
+ * At exit the kernel's holds no longer count: free leaves first, so that a
+ * node's drop may still use its parent (a device directory outlives the
+ * vectors below it). Each pass frees at least every leaf; the tree is a few
+ * levels deep.
+ */
 void nodes_fini(void)
 {
-	if (root)
-		node_free(root);
+	bool freed = true;
+	size_t i;
+
+	while (nr_nodes && freed) {
+		freed = false;
+		for (i = 0; i < nr_buckets; i++) {
+			struct node **p = &buckets[i], *n;
+
+			while ((n = *p)) {
+				if (n->nchild) {
+					p = &n->hnext;
+					continue;
+				}
+				*p = n->hnext;
+				nr_nodes--;
+				if (n->parent)
+					n->parent->nchild--;
+				node_release(n);
+				freed = true;
+			}
+		}
+	}
+	free(buckets);
+	buckets = NULL;
+	nr_buckets = nr_nodes = 0;
 	root = NULL;
-	free(table);
-	free(free_inos);
-	table = NULL;
-	free_inos = NULL;
-	table_cap = free_cap = nr_free = 0;
 	next_ino = FUSE_ROOT_ID;
 }

@@ -15,48 +15,39 @@
 
 /*
  * How long the kernel may cache a node's entry and attributes. Directories
- * change only with hot-plug: briefly (irq/N, replaced by an irq/mode
- * change: not at all). Files: not at all, because the
- * kernel's idea of a file's size goes wrong (an O_TRUNC open sets it to 0, a
- * write to the bytes written, a short read to the text's length) and
- * splice/sendfile reads (busybox cat) stop at that size; a lookup on every
- * open gives it the real size back.
+ * change only when a device comes or goes, so the kernel may keep them for a
+ * second; irq/N and dma/ change at a write and are never cached. Files are
+ * never cached either: the kernel's idea of a file's size goes wrong (an
+ * O_TRUNC open sets it to 0, a write to the bytes written, a short read to
+ * the text's length), and splice/sendfile reads (busybox cat) stop at that
+ * size. A lookup on every open gives it the real size back.
  */
 static double cache_timeout(const struct node *n)
 {
-	return n->kind == NODE_DIR && !n->uncached ? 1.0 : 0.0;
+	return n->dir && !n->uncached ? 1.0 : 0.0;
 }
 
 /* Files still open at exit get no release from the kernel: keep a list. */
-static struct handle *open_handles;
-
-static void handle_link(struct handle *h)
-{
-	h->next = open_handles;
-	if (open_handles)
-		open_handles->prev = h;
-	open_handles = h;
-}
+static struct list_head open_handles = LIST_HEAD_INIT(open_handles);
 
 static void handle_free(struct handle *h)
 {
-	if (h->prev)
-		h->prev->next = h->next;
-	else
-		open_handles = h->next;
-	if (h->next)
-		h->next->prev = h->prev;
-	if (h->node->ops->release)
-		h->node->ops->release(h);
+	struct node *n = h->node;
+
+	list_del_init(&h->link);
+	if (n->ops->release)
+		n->ops->release(h);
+	if (text_is_attr(n->ops))
+		text_release(h);
 	free(h);
+	node_close(n);
 }
 
 void handles_fini(void)
 {
-	/* handle_free moves open_handles on: the head has no prev (the
-	 * analyzer does not know that invariant of the list). */
-	while (open_handles)
-		handle_free(open_handles); // NOLINT(clang-analyzer-unix.Malloc)
+	while (!list_empty(&open_handles))
+		handle_free(
+			list_first_entry(&open_handles, struct handle, link));
 }
 
 static void log_refused(fuse_ino_t parent, const char *name, const char *op)
@@ -69,32 +60,19 @@ static void log_refused(fuse_ino_t parent, const char *name, const char *op)
 		 name ? "/" : "", name ? name : "", op);
 }
 
-/* A node whose device the kernel took back answers ENODEV. */
-static bool node_gone(const struct node *n)
-{
-	return n->dev && n->dev->released;
-}
-
-static void forget_one(struct node *n, uint64_t nlookup)
-{
-	n->nlookup = nlookup < n->nlookup ? n->nlookup - nlookup : 0;
-	if (n->dynamic && !n->nlookup)
-		node_free(n);
-}
-
 static void reply_entry(fuse_req_t req, struct node *n)
 {
 	struct fuse_entry_param e = { 0 };
 
 	e.ino = n->ino;
-	e.generation = n->generation;
+	e.generation = 1; /* inode numbers are never reused */
 	node_stat(n, &e.attr);
 	e.attr_timeout = cache_timeout(n);
 	e.entry_timeout = cache_timeout(n);
 	n->nlookup++;
 	/* Not delivered (interrupted): the kernel holds no reference. */
 	if (fuse_reply_entry(req, &e))
-		forget_one(n, 1);
+		node_forget(n, 1);
 }
 
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
@@ -122,11 +100,11 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (dir->kind != NODE_DIR) {
+	if (!dir->dir) {
 		fuse_reply_err(req, ENOTDIR);
 		return;
 	}
-	/* A gone device's directory makes no new (never freed) nodes. */
+	/* Nothing is found below a directory taken out of the tree. */
 	if (node_gone(dir)) {
 		fuse_reply_err(req, ENOENT);
 		return;
@@ -151,7 +129,7 @@ static void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 	struct node *n = node_get(ino);
 
 	if (n)
-		forget_one(n, nlookup);
+		node_forget(n, nlookup);
 	fuse_reply_none(req);
 }
 
@@ -164,7 +142,7 @@ static void fs_forget_multi(fuse_req_t req, size_t count,
 		struct node *n = node_get(forgets[i].ino);
 
 		if (n)
-			forget_one(n, forgets[i].nlookup);
+			node_forget(n, forgets[i].nlookup);
 	}
 	fuse_reply_none(req);
 }
@@ -210,20 +188,34 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	fuse_reply_attr(req, &st, cache_timeout(n));
 }
 
+/* Add one entry at offset idx; false when buf is full. */
+static bool add_dirent(fuse_req_t req, char *buf, size_t size, size_t *pos,
+		       const char *name, const struct node *n, off_t idx)
+{
+	struct stat st = { .st_ino = n->ino,
+			   .st_mode = n->dir ? S_IFDIR : S_IFREG };
+	size_t len = fuse_add_direntry(req, buf + *pos, size - *pos, name, &st,
+				       idx + 1);
+
+	if (len > size - *pos)
+		return false;
+	*pos += len;
+	return true;
+}
+
 static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
 	struct node *dir = node_get(ino), *c;
-	size_t pos = 0, len;
+	size_t pos = 0;
 	off_t idx = 0;
-	struct stat st;
 	char *buf;
 
 	if (!dir) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (dir->kind != NODE_DIR) {
+	if (!dir->dir) {
 		fuse_reply_err(req, ENOTDIR);
 		return;
 	}
@@ -232,40 +224,23 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	/* Entry i (".", "..", then the listed children) has offset i + 1. */
-	memset(&st, 0, sizeof(st));
-	if (off <= idx) {
-		st.st_ino = dir->ino;
-		st.st_mode = S_IFDIR;
-		len = fuse_add_direntry(req, buf + pos, size - pos, ".", &st,
-					idx + 1);
-		if (len > size - pos)
-			goto out;
-		pos += len;
-	}
+	/*
+	 * Entry i (".", "..", then the listed children) has offset i + 1. A
+	 * directory taken out of the tree lists only "." and "..".
+	 */
+	if (off <= idx && !add_dirent(req, buf, size, &pos, ".", dir, idx))
+		goto out;
 	idx++;
-	if (off <= idx) {
-		st.st_ino = dir->parent ? dir->parent->ino : dir->ino;
-		st.st_mode = S_IFDIR;
-		len = fuse_add_direntry(req, buf + pos, size - pos, "..", &st,
-					idx + 1);
-		if (len > size - pos)
-			goto out;
-		pos += len;
-	}
+	if (off <= idx && !add_dirent(req, buf, size, &pos, "..",
+				      dir->parent ? dir->parent : dir, idx))
+		goto out;
 	idx++;
-	for (c = dir->children; c; c = c->next) {
+	list_for_each_entry (c, &dir->children, sibling) {
 		if (c->dynamic)
 			continue;
-		if (off <= idx && !node_gone(c)) {
-			st.st_ino = c->ino;
-			st.st_mode = c->kind == NODE_DIR ? S_IFDIR : S_IFREG;
-			len = fuse_add_direntry(req, buf + pos, size - pos,
-						c->name, &st, idx + 1);
-			if (len > size - pos)
-				break;
-			pos += len;
-		}
+		if (off <= idx &&
+		    !add_dirent(req, buf, size, &pos, c->name, c, idx))
+			break;
 		idx++;
 	}
 out:
@@ -285,7 +260,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	if (n->kind == NODE_DIR) {
+	if (n->dir) {
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
@@ -293,14 +268,16 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
-	if ((acc != O_WRONLY && !n->ops->read && !n->ops->read_req) ||
-	    (acc != O_RDONLY && !n->ops->write)) {
+	if ((acc != O_WRONLY && !n->ops->read && !n->ops->read_req &&
+	     !n->ops->show) ||
+	    (acc != O_RDONLY && !n->ops->write && !n->ops->store)) {
 		log_info("%s: open for %s refused: the file is %s",
 			 node_path(n, path, sizeof(path)),
 			 acc == O_RDONLY ? "reading" :
 			 acc == O_WRONLY ? "writing" :
 					   "reading and writing",
-			 n->ops->write ? "write-only" : "read-only");
+			 n->ops->write || n->ops->store ? "write-only" :
+							  "read-only");
 		fuse_reply_err(req, EACCES);
 		return;
 	}
@@ -317,7 +294,8 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -res);
 		return;
 	}
-	handle_link(h);
+	node_open(n);
+	list_add(&h->link, &open_handles);
 	fi->fh = (uintptr_t)h;
 	/* Every read and write reaches the handler: no page cache. O_TRUNC
 	 * is ignored: shell redirection never truncates a device. */
@@ -354,7 +332,10 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	res = h->node->ops->read(h, buf, size, off);
+	if (text_is_attr(h->node->ops))
+		res = text_read(h, buf, size, off);
+	else
+		res = h->node->ops->read(h, buf, size, off);
 	if (res < 0)
 		fuse_reply_err(req, (int)-res);
 	else
@@ -376,7 +357,10 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	res = h->node->ops->write(h, buf, size, off);
+	if (text_is_attr(h->node->ops))
+		res = text_write(h, buf, size);
+	else
+		res = h->node->ops->write(h, buf, size, off);
 	if (res < 0)
 		fuse_reply_err(req, (int)-res);
 	else
@@ -393,16 +377,25 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
-/* Nothing is buffered: flush and fsync have nothing to do. */
+/*
+ * close() and fsync(): a text value written without its newline is stored
+ * now, and its error comes back from close (fs/attr.c). Nothing else is
+ * ever buffered.
+ */
 static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	fuse_reply_err(req, 0);
+	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+	int res = 0;
+
+	if (h && text_is_attr(h->node->ops))
+		res = text_settle(h);
+	fuse_reply_err(req, -res);
 }
 
 static void fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
-	fuse_reply_err(req, 0);
+	fs_flush(req, ino, fi);
 }
 
 /*
