@@ -19,6 +19,11 @@ LIBS    := $(FUSE_LIBS) -linotifytools -lpthread
 CORE_SRC := $(sort $(wildcard core/*.c))
 FS_SRC   := $(sort $(wildcard fs/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# The fs/ harness (tests/fs): fs/ without the loop, the watchers and main,
+# core/ without its logging (the harness has its own, and the stubs).
+HARNESS_SRC := tests/fs/harness.c \
+	$(filter-out fs/main.c fs/loop.c fs/hotplug.c fs/mountwatch.c fs/notify.c,$(FS_SRC)) \
+	$(filter-out core/log.c,$(CORE_SRC))
 
 # Two flavours: plain (build/) and sanitized (build/asan/).
 define flavour
@@ -33,14 +38,18 @@ $(1)/tests/%: $(1)/obj/tests/unit/%.o $$(patsubst %.c,$(1)/obj/%.o,$$(CORE_SRC))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ -lcmocka $$(LIBS)
 
-$(1)-unit: $$(patsubst tests/unit/%.c,$(1)/tests/%,$$(UNIT_SRC))
+$(1)/tests/test_fs: $(1)/obj/tests/fs/test_fs.o $$(patsubst %.c,$(1)/obj/%.o,$$(HARNESS_SRC))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ -lcmocka -lpthread
+
+$(1)-unit: $$(patsubst tests/unit/%.c,$(1)/tests/%,$$(UNIT_SRC)) $(1)/tests/test_fs
 endef
 
 $(eval $(call flavour,$(BUILD),))
 $(eval $(call flavour,$(BUILD)/asan,$(SAN)))
 
 .PHONY: all asan unit unit-asan check host-check vm-check demo vm-shell deps kernels \
-	bench format lint clean install
+	bench format lint clean install fuzz fuzz-check f1-7b305ae
 
 all: $(BUILD)/vfiofs
 asan: $(BUILD)/asan/vfiofs
@@ -53,6 +62,26 @@ unit-asan: $(BUILD)/asan-unit
 
 deps:
 	@tests/vm/deps.sh
+
+# The fuzzer of request sequences over the fs/ harness (tests/fs/fuzz_fs.c),
+# built with clang's libFuzzer under ASan+UBSan. `make fuzz-check` runs it
+# for FUZZ_TIME seconds (60, in make check); `make fuzz FUZZ_TIME=3600` as
+# long as asked. New inputs stay in build/fuzz/corpus, a crash in
+# build/fuzz/crash-*; tests/fs/corpus seeds it.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 60
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz/fuzz_fs: tests/fs/fuzz_fs.c $(HARNESS_SRC) $(wildcard fs/*.h core/*.h tests/fs/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(WARN) -Wno-gnu-variable-sized-type-not-at-end -I. $(FUSE_CFLAGS) $(FUZZ_FLAGS) -o $@ tests/fs/fuzz_fs.c $(HARNESS_SRC) -lpthread
+
+fuzz fuzz-check: $(BUILD)/fuzz/fuzz_fs
+	@tests/fs/fuzz.sh $(BUILD)/fuzz $(FUZZ_TIME)
+
+# The audit's F1 on the tree it read (7b305ae, from git history) and on
+# this one, through the same harness (tests/fs/7b305ae/run.sh).
+f1-7b305ae:
+	@tests/fs/7b305ae/run.sh
 
 # The Debian guest kernels, and the project's own (6.12-vfiofs, built from
 # linux-source-6.12 with no-IOMMU and iommufd; cached outside the tree in
@@ -77,6 +106,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit unit-asan
+	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory host-check
 	@$(MAKE) --no-print-directory vm-check
 
@@ -93,10 +123,10 @@ bench: deps
 	@tests/vm/run.sh --kernel 6.12 --mode bench
 
 format:
-	clang-format -i core/*.[ch] fs/*.[ch] tests/unit/*.[ch]
+	clang-format -i core/*.[ch] fs/*.[ch] tests/unit/*.[ch] tests/fs/*.[ch]
 
 lint:
-	clang-format --dry-run --Werror core/*.[ch] fs/*.[ch] tests/unit/*.[ch]
+	clang-format --dry-run --Werror core/*.[ch] fs/*.[ch] tests/unit/*.[ch] tests/fs/*.[ch]
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -D_GNU_SOURCE -I. $(CORE_SRC) $(FS_SRC)
 	@# clang-tidy: the checks are in .clang-tidy; one file a run, in parallel.
