@@ -388,6 +388,17 @@ wait_for() {
 		_i=$((_i + 1))
 	done
 }
+# wait_path PATH 1|0: wait (bounded, 10 s times SLOW) until PATH exists (1)
+# or not (0).
+wait_path() {
+	_i=0
+	while [ $_i -lt $((100 * SLOW)) ]; do
+		if [ -e "$1" ]; then [ "$2" = 1 ] && return 0; else [ "$2" = 0 ] && return 0; fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
 # now_ms: /proc/uptime in milliseconds (10 ms resolution).
 now_ms() {
 	read -r _u _ </proc/uptime

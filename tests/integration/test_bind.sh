@@ -21,16 +21,6 @@ BRIDGE=0000:00:06.0
 S=/sys/bus/pci/devices
 VP=/sys/bus/pci/drivers/vfio-pci
 
-# wait_path PATH 1|0: wait (bounded, 10 s) until PATH exists (1) or not (0).
-wait_path() {
-	_i=0
-	while [ $_i -lt $((100 * SLOW)) ]; do
-		if [ -e "$1" ]; then [ "$2" = 1 ] && return 0; else [ "$2" = 0 ] && return 0; fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
 # grp BDF: the device's IOMMU group number ("" while it has none);
 # gnode BDF: its group's node in /dev/vfio.
 grp() { _l=$(readlink "$S/$1/iommu_group" 2>/dev/null) && basename "$_l"; }

@@ -34,4 +34,27 @@ check_eq "ivshmem bar2 still 1 MiB after an O_TRUNC open" 1048576 "$(stat -c %s 
 check_eq "cat ivshmem bar2 | wc -c right after an O_TRUNC open" 1048576 \
 	"$(cat "$M/$IVSHMEM/bar2" | wc -c | tr -d ' ')"
 
+# Each write() is one value, whatever the offset (as sysfs takes it).
+# edu's 0x04 reads back the bitwise NOT of what was written.
+check "echo 1 >> reset (O_APPEND)" sh -c "echo 1 >> '$M/$NVME/reset'"
+check "two echos on one fd" sh -c "exec 3>'$r/0x4'; echo 1 >&3; echo 2 >&3"
+check_text "... the second is the value" "$r/0x4" 0xfffffffd
+check "exec 3>cpu; echo 0 >&3; echo 1 >&3" \
+	sh -c "exec 3>'$M/$EDU/irq/0/cpu'; echo 0 >&3; echo 1 >&3"
+check_text "... the vector is on CPU 1" "$M/$EDU/irq/0/cpu" 1
+check "printf 0x7 (no newline) > a register" sh -c "printf 0x7 > '$r/0x4'"
+check_text "... stored when the file is closed" "$r/0x4" 0xfffffff8
+check_eq "a bad value without a newline: refused at the write" "EINVAL ok" \
+	"$(irqtool put "$r/0x4" bogus)"
+# One value in two writes: refused whole, nothing stored.
+check_eq "a value split across two writes: the rest refused" "ok EINVAL ok" \
+	"$(irqtool put "$r/0x4" 0x12 '34\n')"
+check_text "... and nothing stored" "$r/0x4" 0xfffffff8
+check_eq "split in three: the middle and the end refused" "ok EINVAL EINVAL ok" \
+	"$(irqtool put "$r/0x4" 0x1 23 '4\n')"
+check_text "... nothing stored" "$r/0x4" 0xfffffff8
+check_eq "a held value's error comes back from close" "ok EBUSY" \
+	"$(sh -c "exec 3<'$M/$EDU/irq/0/events'; irqtool put '$M/$EDU/irq/mode' intx")"
+check_text "... and the mode did not change" "$M/$EDU/irq/mode" msi
+
 finish

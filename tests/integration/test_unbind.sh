@@ -10,17 +10,6 @@ d=$TESTDEV
 sys=/sys/bus/pci/devices/$d
 check_text "pci-testdev is there" "$M/$d/vendor" 0x1b36
 
-# wait_gone PATH 1|0: wait (bounded, 10 s) until PATH exists (1) or not (0).
-wait_path() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		if [ -e "$1" ]; then [ "$2" = 1 ] && return 0; else [ "$2" = 0 ] && return 0; fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
 exec 3<"$M/$d/bar0"
 exec 4<"$M/$d/vendor"
 # A reader listing the mount all along: hot-plug must not stall it or the

@@ -14,6 +14,18 @@
  *   irqtool bench-fs DIR N           the same through DIR/bar0, DIR/irq/0/events
  *   irqtool time CMD [ARG...]        run CMD; "time <us> exit <rc>" on stderr
  *   irqtool runas UID GID CMD [ARG...]  exec CMD as UID:GID, no extra groups
+ *   irqtool put FILE TEXT...         open, one write() per TEXT ("\\n" is a
+ *                                    newline), close; prints each result,
+ *                                    "ok" or the errno (close's last: a
+ *                                    shell drops close's error)
+ *   irqtool opens FILE N             open FILE N times, read each once,
+ *                                    print "ready", sleep until killed
+ *   irqtool churn-bind MNT BDF N     N x (unbind BDF from vfio-pci, bind it
+ *                                    again, wait for MNT/BDF, look into it)
+ *   irqtool churn-dma MNT N          N x (mkdir MNT/dma/c, 4096 > size, rmdir)
+ *   irqtool churn-mode DIR M1 M2 N   N x write M1 or M2 to DIR/irq/mode, each
+ *                                    time looking up DIR/irq/0/count
+ *   The churns print "churn: N cycles in T ms" or what failed, and exit 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +43,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -404,6 +417,171 @@ static int do_runas(uid_t uid, gid_t gid, char **cmd)
 	return 127;
 }
 
+/* ---- churn: the daemon's memory under repeated change ---- */
+
+static int put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	return close(fd) < 0 ? -errno : 0;
+}
+
+/* Wait (10 s at most) until path exists (want 1) or not (want 0). */
+static int wait_path(const char *path, int want)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if ((access(path, F_OK) == 0) == want)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+static int churn_done(const char *what, int i, int n, uint64_t t0, int err)
+{
+	if (err) {
+		printf("churn: %s failed at cycle %d of %d: %s\n", what, i, n,
+		       ename(-err));
+		return 1;
+	}
+	printf("churn: %d cycles in %llu ms\n", n,
+	       (unsigned long long)((now_ns() - t0) / 1000000));
+	return 0;
+}
+
+/* One write() per text on one fd ("\\n" in a text is a newline), then
+ * close: prints each result ("ok" or the errno's name), close's last. */
+static int do_put(const char *file, char **texts, int n)
+{
+	int fd = open(file, O_WRONLY), i, bad = 0;
+	char buf[256];
+
+	if (fd < 0) {
+		printf("ERR open %s\n", ename(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *t = texts[i];
+		size_t len = 0;
+
+		for (; *t && len < sizeof(buf); t++) {
+			if (t[0] == '\\' && t[1] == 'n') {
+				buf[len++] = '\n';
+				t++;
+			} else {
+				buf[len++] = *t;
+			}
+		}
+		if (write(fd, buf, len) < 0) {
+			printf("%s ", ename(errno));
+			bad = 1;
+		} else {
+			printf("ok ");
+		}
+	}
+	if (close(fd) < 0) {
+		printf("%s\n", ename(errno));
+		bad = 1;
+	} else {
+		printf("ok\n");
+	}
+	return bad;
+}
+
+static int do_opens(const char *file, int n)
+{
+	char buf[256];
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(file, O_RDONLY);
+		if (fd < 0 || read(fd, buf, sizeof(buf)) < 0) {
+			printf("ERR %d %s\n", i, ename(errno));
+			return 1;
+		}
+	}
+	printf("ready\n");
+	for (;;)
+		pause();
+}
+
+static int do_churn_bind(const char *mnt, const char *bdf, int n)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	uint64_t t0 = now_ns();
+	struct stat st;
+	int i, err = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s", mnt, bdf);
+	for (i = 0; i < n && !err; i++) {
+		err = put("/sys/bus/pci/drivers/vfio-pci/unbind", bdf);
+		if (!err)
+			err = wait_path(dir, 0);
+		if (!err)
+			err = put("/sys/bus/pci/drivers_probe", bdf);
+		snprintf(path, sizeof(path), "%s/vendor", dir);
+		if (!err)
+			err = wait_path(path, 1);
+		/* Nodes made by lookups: files, a register, a vector. */
+		snprintf(path, sizeof(path), "%s/regs/config/0x0:16", dir);
+		if (!err && stat(path, &st) < 0)
+			err = -errno;
+		snprintf(path, sizeof(path), "%s/counters", dir);
+		if (!err && stat(path, &st) < 0)
+			err = -errno;
+	}
+	return churn_done("bind", i, n, t0, err);
+}
+
+static int do_churn_dma(const char *mnt, int n)
+{
+	char dir[PATH_MAX], size[PATH_MAX + 8];
+	uint64_t t0 = now_ns();
+	int i, err = 0;
+
+	snprintf(dir, sizeof(dir), "%s/dma/c", mnt);
+	snprintf(size, sizeof(size), "%s/size", dir);
+	for (i = 0; i < n && !err; i++) {
+		if (mkdir(dir, 0755) < 0)
+			err = -errno;
+		if (!err)
+			err = put(size, "4096\n");
+		if (!err && rmdir(dir) < 0)
+			err = -errno;
+	}
+	return churn_done("dma", i, n, t0, err);
+}
+
+static int do_churn_mode(const char *dev, int n, const char *m1,
+			 const char *m2)
+{
+	char mode[PATH_MAX + 16], count[PATH_MAX + 16], val[32];
+	uint64_t t0 = now_ns();
+	struct stat st;
+	int i, err = 0;
+
+	snprintf(mode, sizeof(mode), "%s/irq/mode", dev);
+	snprintf(count, sizeof(count), "%s/irq/0/count", dev);
+	for (i = 0; i < n && !err; i++) {
+		snprintf(val, sizeof(val), "%s\n", i % 2 ? m2 : m1);
+		err = put(mode, val);
+		if (!err && stat(count, &st) < 0)
+			err = -errno;
+	}
+	return churn_done("mode", i, n, t0, err);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -425,6 +603,16 @@ int main(int argc, char **argv)
 		return do_bench_fs(argv[2], atoi(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "runas"))
 		return do_runas(atoi(argv[2]), atoi(argv[3]), argv + 4);
+	if (argc >= 4 && !strcmp(argv[1], "put"))
+		return do_put(argv[2], argv + 3, argc - 3);
+	if (argc == 4 && !strcmp(argv[1], "opens"))
+		return do_opens(argv[2], atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "churn-bind"))
+		return do_churn_bind(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "churn-dma"))
+		return do_churn_dma(argv[2], atoi(argv[3]));
+	if (argc == 6 && !strcmp(argv[1], "churn-mode"))
+		return do_churn_mode(argv[2], atoi(argv[5]), argv[3], argv[4]);
 	fprintf(stderr, "usage: see the top of tests/vm/irqtool.c\n");
 	return 2;
 }
