@@ -46,7 +46,7 @@ struct fs_dev *fs_dev_add(struct node *root, struct vfio_device *d)
 	/* From here the directory owns the record, and the record d. */
 	fd->dir->dev = fd;
 	fd->dir->drop = fs_dev_drop;
-	if (tree_add_device(root, fd) < 0) {
+	if (tree_add_device(fd) < 0) {
 		node_discard(fd->dir);
 		return NULL;
 	}

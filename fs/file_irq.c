@@ -192,18 +192,15 @@ static void vec_drop(struct node *n)
 	free(n->priv);
 }
 
-extern const struct file_ops file_irq_events_ops;
-static const struct file_ops mode_attr, count_attr, cpu_attr, irq_attr,
-	trigger_attr, unmask_attr;
+static const struct file_ops events_ops, mode_attr, count_attr, cpu_attr,
+	irq_attr, trigger_attr, unmask_attr;
 
 static const struct {
 	const char *name;
 	const struct file_ops *ops;
 } vec_files[] = {
-	{ "events", &file_irq_events_ops },
-	{ "count", &count_attr },
-	{ "cpu", &cpu_attr },
-	{ "irq", &irq_attr },
+	{ "events", &events_ops },    { "count", &count_attr },
+	{ "cpu", &cpu_attr },	      { "irq", &irq_attr },
 	{ "trigger", &trigger_attr },
 };
 
@@ -610,7 +607,7 @@ static void events_release(struct handle *h)
 	h->priv = NULL;
 }
 
-const struct file_ops file_irq_events_ops = {
+static const struct file_ops events_ops = {
 	.mode = 0400,
 	.open = events_open,
 	.read_req = events_read,

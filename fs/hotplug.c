@@ -132,7 +132,7 @@ static void retry_arm(void)
 /* Bring the tree in line with the devices bound to vfio-pci now. */
 static void rescan(void)
 {
-	struct fs_dev **shown_dev = NULL, *dev, *tmp;
+	struct fs_dev **shown_dev = NULL, *dev;
 	const char **shown = NULL;
 	char **bound = NULL;
 	bool *rm = NULL, *add = NULL;
@@ -155,7 +155,7 @@ static void rescan(void)
 		goto out;
 	}
 	i = 0;
-	list_for_each_entry_safe (dev, tmp, &devs, link) {
+	list_for_each_entry (dev, &devs, link) {
 		shown_dev[i] = dev;
 		shown[i++] = dev->d->bdf;
 	}

@@ -195,8 +195,8 @@ void text_release(struct handle *h);
 
 /* ---- per-device files ---- */
 
-/* fs/tree.c: the directory of one device, its files, regs/ and irq/. */
-int tree_add_device(struct node *root, struct fs_dev *fd);
+/* fs/tree.c: fill fd->dir with the device's files, regs/ and irq/. */
+int tree_add_device(struct fs_dev *fd);
 
 /* fs/file_text.c: the device's text files. */
 struct text_file {

@@ -6,8 +6,6 @@
 #include "core/log.h"
 #include "fs/device.h"
 
-extern const struct file_ops file_region_ops, file_rom_ops;
-
 static bool region_shown(const struct vfio_region *r)
 {
 	return r->name[0] && r->size;
@@ -71,7 +69,7 @@ static int text_files_add(struct node *dir)
 	return 0;
 }
 
-int tree_add_device(struct node *root, struct fs_dev *fd)
+int tree_add_device(struct fs_dev *fd)
 {
 	if (regions_add(fd, fd->dir) < 0 || text_files_add(fd->dir) < 0 ||
 	    irq_tree_add(fd, fd->dir) < 0) {
