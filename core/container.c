@@ -105,6 +105,24 @@ static int container_open(struct vfio_container *c)
 	return 0;
 }
 
+/* F8: the running kernel decides whether pread/pwrite makes 8 bytes whole. */
+static unsigned int kernel_fd_width(void)
+{
+	char path[PATH_MAX], rel[128];
+	unsigned int w;
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/osrelease", sys->proc_root);
+	if (sys_read_file(path, rel, sizeof(rel)) < 0)
+		rel[0] = '\0';
+	rel[strcspn(rel, "\n")] = '\0';
+	w = vfio_fd_width_of(rel);
+	if (w < 8)
+		log_info("kernel %s: vfio-pci splits 8-byte pread/pwrite "
+			 "accesses, so 8-byte accesses go the mapped path only",
+			 rel[0] ? rel : "(release unknown)");
+	return w;
+}
+
 int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
 {
 	memset(c, 0, sizeof(*c));
@@ -127,6 +145,7 @@ int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
 			c->opts.bulk_width);
 		return -EINVAL;
 	}
+	c->fd_width = kernel_fd_width();
 	c->noiommu = c->opts.noiommu;
 	if (c->noiommu && c->opts.backend != VFIO_BACKEND_AUTO) {
 		log_err("-o noiommu and -o %s exclude each other",

@@ -85,7 +85,7 @@ int vfio_format_regions(const struct vfio_device *d, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
 		const struct vfio_region *r = &d->regions[i];
-		char flags[5];
+		char flags[6];
 		size_t f = 0;
 
 		if (!r->size)
@@ -98,6 +98,11 @@ int vfio_format_regions(const struct vfio_device *d, char *buf, size_t size)
 			flags[f++] = 'm';
 		if (r->is_io)
 			flags[f++] = 'i';
+		/* q: an 8-byte pread/pwrite here is one access (F8). */
+		if ((r->flags & (VFIO_REGION_INFO_FLAG_READ |
+				 VFIO_REGION_INFO_FLAG_WRITE)) &&
+		    vfio_region_fd_width(d, r) == 8)
+			flags[f++] = 'q';
 		if (!f)
 			flags[f++] = '-';
 		flags[f] = '\0';

@@ -59,6 +59,9 @@ struct vfio_container {
 	 * device is attached to the IOAS. False again with the last group. */
 	bool iommu_set;
 	struct vfio_opts opts;
+	/* Widest pread/pwrite access vfio-pci makes whole (0: 8); see
+	 * vfio_region_fd_width. From the running kernel's release. */
+	unsigned int fd_width;
 	struct vfio_group *groups;
 	struct vfio_dma_pool *dma; /* DMA buffers, mapped again with the IOMMU */
 };
@@ -180,7 +183,10 @@ struct vfio_region *vfio_device_region(struct vfio_device *d, const char *name);
  * the device did not complete the first access (later failures give a short
  * count). Also: -EPERM for a write to a region without the WRITE flag (rom)
  * or a read of one without READ, -EINVAL for an empty region, -ENODEV once
- * the device is released.
+ * the device is released, -EOPNOTSUPP for an exact 8-byte access that must
+ * take pread/pwrite where that splits it (vfio_region_fd_width).
+ * Contiguous accesses on the mapped path run under one fault guard: no
+ * system call per access.
  */
 ssize_t vfio_region_read(struct vfio_device *d, struct vfio_region *r,
 			 uint64_t off, void *buf, size_t len);
@@ -190,7 +196,8 @@ ssize_t vfio_region_write(struct vfio_device *d, struct vfio_region *r,
 /*
  * Exactly one access of width w (1, 2, 4, 8) at off (aligned): regs/.
  * -EINVAL for another width, a misaligned off, a register not wholly inside
- * the region, or w == 8 on config (config accesses are at most 4 bytes).
+ * the region, or w == 8 on config or port I/O (at most 4 bytes there);
+ * -EOPNOTSUPP as for vfio_region_read.
  * Registers are little-endian; *val / val is the host value.
  */
 int vfio_reg_read(struct vfio_device *d, struct vfio_region *r, uint64_t off,
@@ -205,6 +212,19 @@ int vfio_reg_write(struct vfio_device *d, struct vfio_region *r, uint64_t off,
  */
 unsigned int vfio_access_width(uint64_t off, size_t len, unsigned int bulk,
 			       bool first);
+
+/*
+ * The widest access pread/pwrite on r's part of the device fd makes whole:
+ * 8, or 4 for config space, port I/O and vfio-pci before Linux 6.11 (which
+ * splits an 8-byte access in two). A wider one that must take that path is
+ * refused (-EOPNOTSUPP) unless it is a piece of a bulk transfer, which is
+ * then made as narrower accesses.
+ */
+unsigned int vfio_region_fd_width(const struct vfio_device *d,
+				  const struct vfio_region *r);
+
+/* 8 or 4: what vfio-pci of kernel release "6.1.0-27-amd64" does. */
+unsigned int vfio_fd_width_of(const char *release);
 
 /* Install the SIGBUS/SIGSEGV handler that turns mapped faults into retries. */
 int vfio_fault_init(void);

@@ -16,6 +16,9 @@
 #include "core/list.h"
 #include "core/vfio.h"
 
+/* The largest read or write one FUSE request carries. */
+#define FS_MAX_IO (1U << 20)
+
 /* Ownership and permissions shown by getattr (-o uid=,gid=,umask=). */
 struct fs_opts {
 	uid_t uid;

@@ -89,6 +89,14 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 	 * parked on irq/N/events; a background readahead could not be
 	 * interrupted and would keep its page locked. */
 	conn->want &= ~FUSE_CAP_ASYNC_READ;
+	/*
+	 * Up to 1 MiB per read and write request: libfuse offers the kernel
+	 * max_pages for its 1 MiB buffer (max_read is not limited at
+	 * mount), so `dd bs=1M` is one round trip per MiB.
+	 */
+	if (conn->max_write > FS_MAX_IO)
+		conn->max_write = FS_MAX_IO;
+	log_debug("max_write %u, max_read %u", conn->max_write, conn->max_read);
 }
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)

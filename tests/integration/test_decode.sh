@@ -15,6 +15,10 @@ check_text "command register reads it back" "$c" "$off"
 check_errno "dd of edu bar0 with decode off" EIO dd if="$M/$EDU/bar0" bs=4 count=1 status=none
 f1=$(counter "$EDU" bar0.faults)
 check "bar0.faults increased ($f0 -> $f1)" test "$f1" -gt "$f0"
+check_errno "a 64-byte read with decode off" EIO dd if="$M/$EDU/bar0" bs=64 count=1 status=none
+check_eq "... is one fault: a run stops at its first failed access" $((f1 + 1)) \
+	"$(counter "$EDU" bar0.faults)"
+f1=$(counter "$EDU" bar0.faults)
 check_errno "regs/bar0/0x0 with decode off" EIO cat "$M/$EDU/regs/bar0/0x0"
 check_errno "a write with decode off" EIO wr "$M/$EDU/bar0" 4 "$(le32 1)"
 check "the daemon is alive: ls works" ls "$M/$EDU"

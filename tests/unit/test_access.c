@@ -7,7 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -452,6 +456,189 @@ static void test_sigbus_falls_back(void **state)
 	close(fd);
 }
 
+/* A mapped bulk transfer is runs of bulk_width accesses; head and tail
+ * one by one; every access counted once. */
+static void test_mmap_runs(void **state)
+{
+	uint8_t *page = page_map(PROT_READ | PROT_WRITE);
+	uint8_t buf[4096];
+	unsigned int i;
+
+	for (i = 0; i < 4096; i++)
+		page[i] = (uint8_t)(i * 7);
+	cont.opts.nommap = false;
+	bar0->size = 0x1000;
+	bar0->nr_areas = 1;
+	bar0->areas[0] = (struct vfio_area){ 0, 0x1000, page };
+
+	assert_int_equal(vfio_region_read(&dev, bar0, 0, buf, 4096), 4096);
+	assert_memory_equal(buf, page, 4096);
+	assert_int_equal(bar0->cnt.mmap_reads, 1024);
+	/* 1 + 2 + 4 * 254 + 2 + 1 bytes: head 1, 2; body; tail 2, 1. */
+	assert_int_equal(vfio_region_read(&dev, bar0, 1, buf, 1022), 1022);
+	assert_memory_equal(buf, page + 1, 1022);
+	assert_int_equal(bar0->cnt.mmap_reads, 1024 + 2 + 254 + 2);
+	cont.opts.bulk_width = 8;
+	memset(buf, 0x5a, sizeof(buf));
+	assert_int_equal(vfio_region_write(&dev, bar0, 0x800, buf, 0x800),
+			 0x800);
+	assert_int_equal(bar0->cnt.mmap_writes, 0x100);
+	assert_memory_equal(page + 0x800, buf, 0x800);
+	assert_int_equal(ncalls, 0);
+	assert_int_equal(bar0->cnt.faults, 0);
+	munmap(page, 4096);
+}
+
+/* A fault at access k of a run: k made mapped, k through pread, and the
+ * run goes on mapped where it can. */
+static void test_fault_mid_run(void **state)
+{
+	uint8_t *map = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t buf[16];
+
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + 4096, 4096, PROT_NONE), 0);
+	memset(map, 0xaa, 4096);
+	memset(map + 8192, 0xbb, 4096);
+	assert_int_equal(vfio_fault_init(), 0);
+	cont.opts.nommap = false;
+	bar0->size = 0x3000;
+	bar0->offset = 0;
+	bar0->nr_areas = 1;
+	bar0->areas[0] = (struct vfio_area){ 0, 0x3000, map };
+
+	/* 0xff8..0x1007: 2 mapped, then 2 faults, each made by pread. */
+	assert_int_equal(vfio_region_read(&dev, bar0, 0xff8, buf, 16), 16);
+	assert_memory_equal(buf, map + 0xff8, 8);
+	assert_memory_equal(buf + 8, backing + 0x1000, 8);
+	assert_int_equal(bar0->cnt.mmap_reads, 2);
+	assert_int_equal(bar0->cnt.faults, 2);
+	assert_int_equal(bar0->cnt.fallback_reads, 2);
+	assert_int_equal(ncalls, 2);
+	assert_int_equal(calls[0].off, 0x1000);
+	assert_int_equal(calls[1].off, 0x1004);
+	/* Crossing out of the bad page: 1 fault, then mapped again. */
+	assert_int_equal(vfio_region_read(&dev, bar0, 0x1ffc, buf, 8), 8);
+	assert_memory_equal(buf, backing + 0x1ffc, 4);
+	assert_memory_equal(buf + 4, map + 0x2000, 4);
+	assert_int_equal(bar0->cnt.faults, 3);
+	assert_int_equal(bar0->cnt.mmap_reads, 3);
+	assert_int_equal(ncalls, 3);
+	/* Writes: nothing lands twice, nothing is lost. */
+	memset(buf, 0x11, sizeof(buf));
+	assert_int_equal(vfio_region_write(&dev, bar0, 0xffc, buf, 12), 12);
+	assert_int_equal(bar0->cnt.mmap_writes, 1);
+	assert_int_equal(bar0->cnt.fallback_writes, 2);
+	assert_int_equal(map[0xffc], 0x11);
+	assert_int_equal(backing[0x1000], 0x11);
+	assert_int_equal(backing[0x1007], 0x11);
+	munmap(map, 3 * 4096);
+}
+
+/* F23: a guarded run makes no system call, even when it faults. The
+ * child dies (SIGSYS) at the first system call other than exit. */
+static void test_run_no_syscall(void **state)
+{
+	uint8_t *map = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static uint8_t buf[8192];
+	int status;
+	pid_t pid;
+
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's longjmp and signal interceptors make system calls. */
+	munmap(map, 2 * 4096);
+	skip();
+#endif
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + 4096, 4096, PROT_NONE), 0);
+	assert_int_equal(vfio_fault_init(), 0);
+	cont.opts.nommap = false;
+	bar0->size = 0x2000;
+	bar0->nr_areas = 1;
+	bar0->areas[0] = (struct vfio_area){ 0, 0x2000, map };
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+				 offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 0,
+				 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		};
+		struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+		ssize_t n;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+			_exit(2);
+		/* 1024 mapped reads, then a fault and the (faked) pread of
+		 * each access of the bad page. */
+		n = vfio_region_read(&dev, bar0, 0, buf, 0x1000);
+		n += vfio_region_read(&dev, bar0, 0xff0, buf, 0x20);
+		_exit(n == 0x1020 && bar0->cnt.faults == 4 ? 0 : 3);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	munmap(map, 2 * 4096);
+}
+
+/* F8: where pread/pwrite splits 8 bytes (fd_width 4), an exact 8-byte
+ * access takes the mapped path or is refused; bulk pieces narrow. */
+static void test_fd_width(void **state)
+{
+	uint8_t *page = page_map(PROT_READ | PROT_WRITE);
+	uint8_t buf[16];
+	uint64_t v;
+
+	assert_int_equal(vfio_fd_width_of("6.1.0-27-amd64"), 4);
+	assert_int_equal(vfio_fd_width_of("6.10.14"), 4);
+	assert_int_equal(vfio_fd_width_of("6.11.0"), 8);
+	assert_int_equal(vfio_fd_width_of("6.12.57+deb13-amd64"), 8);
+	assert_int_equal(vfio_fd_width_of("7.0"), 8);
+	assert_int_equal(vfio_fd_width_of("5.15.0"), 4);
+	assert_int_equal(vfio_fd_width_of(""), 4);
+	assert_int_equal(vfio_region_fd_width(&dev, bar0), 8); /* unset */
+	assert_int_equal(vfio_region_fd_width(&dev, cfg), 4);
+
+	cont.fd_width = 4;
+	assert_int_equal(vfio_region_fd_width(&dev, bar0), 4);
+	/* Exact 8 bytes on pread/pwrite: refused, no access made. */
+	assert_int_equal(vfio_region_read(&dev, bar0, 8, buf, 8), -EOPNOTSUPP);
+	assert_int_equal(vfio_reg_read(&dev, bar0, 8, 8, &v), -EOPNOTSUPP);
+	assert_int_equal(vfio_reg_write(&dev, bar0, 8, 8, 1), -EOPNOTSUPP);
+	assert_int_equal(ncalls, 0);
+	assert_int_equal(bar0->cnt.fallback_reads, 0);
+	/* Bulk of width 8 on that path: 4-byte accesses. */
+	cont.opts.bulk_width = 8;
+	assert_int_equal(vfio_region_read(&dev, bar0, 0, buf, 16), 16);
+	assert_int_equal(ncalls, 4);
+	assert_int_equal(calls[3].len, 4);
+	/* Mapped: 8 bytes whole. */
+	cont.opts.nommap = false;
+	bar0->nr_areas = 1;
+	bar0->areas[0] = (struct vfio_area){ 0, 0x100, page };
+	assert_int_equal(vfio_reg_write(&dev, bar0, 8, 8, 0x1122334455667788),
+			 0);
+	assert_int_equal(vfio_reg_read(&dev, bar0, 8, 8, &v), 0);
+	assert_int_equal(v, 0x1122334455667788);
+	assert_int_equal(vfio_region_read(&dev, bar0, 0, buf, 16), 16);
+	assert_int_equal(bar0->cnt.mmap_reads, 3);
+	assert_int_equal(ncalls, 4);
+	/* Port I/O: never 8 bytes (regs: EINVAL, as config). */
+	bar0->is_io = true;
+	bar0->nr_areas = 0;
+	cont.fd_width = 8;
+	assert_int_equal(vfio_region_fd_width(&dev, bar0), 4);
+	assert_int_equal(vfio_reg_read(&dev, bar0, 8, 8, &v), -EINVAL);
+	assert_int_equal(vfio_region_read(&dev, bar0, 8, buf, 8), -EOPNOTSUPP);
+	munmap(page, 4096);
+}
+
 static void test_unguarded_fault_still_crashes(void **state)
 {
 	volatile uint32_t *p = page_map(PROT_NONE);
@@ -485,6 +672,10 @@ int main(void)
 		cmocka_unit_test_setup(test_mmap_path, setup),
 		cmocka_unit_test_setup(test_fault_falls_back, setup),
 		cmocka_unit_test_setup(test_sigbus_falls_back, setup),
+		cmocka_unit_test_setup(test_mmap_runs, setup),
+		cmocka_unit_test_setup(test_fault_mid_run, setup),
+		cmocka_unit_test_setup(test_run_no_syscall, setup),
+		cmocka_unit_test_setup(test_fd_width, setup),
 		cmocka_unit_test_setup(test_unguarded_fault_still_crashes,
 				       setup),
 	};

@@ -555,12 +555,23 @@ static void test_device_open(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(k.closes[i], 0);
 
+	/* The host's release decided fd_width; both cases by hand. q:
+	 * 8-byte pread/pwrite is whole (never config or port I/O). */
+	assert_true(c.fd_width == 4 || c.fd_width == 8);
+	c.fd_width = 4;
 	n = vfio_format_regions(d, buf, sizeof(buf));
 	assert_int_equal(n, (int)strlen(buf));
 	assert_string_equal(buf, "0 bar0 0x4000 rwm 0x0+0x2000,0x3000+0x1000\n"
 				 "2 bar2 0x20 rwi -\n"
 				 "4 bar4 0x1000 rwm 0x0+0x1000\n"
 				 "6 rom 0x10000 rm 0x0+0x10000\n"
+				 "7 config 0x100 rw -\n");
+	c.fd_width = 8;
+	vfio_format_regions(d, buf, sizeof(buf));
+	assert_string_equal(buf, "0 bar0 0x4000 rwmq 0x0+0x2000,0x3000+0x1000\n"
+				 "2 bar2 0x20 rwi -\n"
+				 "4 bar4 0x1000 rwmq 0x0+0x1000\n"
+				 "6 rom 0x10000 rmq 0x0+0x10000\n"
 				 "7 config 0x100 rw -\n");
 
 	/* Released: fds closed once, maps gone; close is still safe. */

@@ -71,9 +71,10 @@ static const char counters[] = "bar0.mmap_reads 1\n"
 			       "config.writes 11\n"
 			       "resets 2\n";
 
-static const char regions[] = "0 bar0 0x4000 rwm 0x0+0x2000,0x3000+0x1000\n"
+/* No container: pread/pwrite taken to make 8 bytes whole (q). */
+static const char regions[] = "0 bar0 0x4000 rwmq 0x0+0x2000,0x3000+0x1000\n"
 			      "2 bar2 0x20 rwi -\n"
-			      "6 rom 0x10000 r -\n"
+			      "6 rom 0x10000 rq -\n"
 			      "7 config 0x100 rw -\n";
 
 static void test_counters(void **state)
