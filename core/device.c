@@ -302,6 +302,13 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		if (!c->opts.nommap && d->regions[i].size)
 			region_map(d, &d->regions[i]);
 	}
+	/* The identity registers, read once, as sysfs does (and vfio-pci
+	 * answers vendor and device from its own copy anyway). */
+	err = cfg_read(d, 0, d->ids, sizeof(d->ids));
+	if (err) {
+		log_err("%s: config header: %s", bdf, strerror(-err));
+		goto fail;
+	}
 	/* Before enable: it needs to know whether INTx is served. */
 	err = vfio_irqs_init(d);
 	if (err)

@@ -102,6 +102,9 @@ struct vfio_device {
 	unsigned int num_irqs;
 	struct vfio_region regions[VFIO_PCI_NUM_REGIONS];
 	uint64_t config_reads, config_writes; /* accesses, not calls */
+	/* Config 0x00-0x2f as read at open: vendor, device, revision, class,
+	 * subsystem ids (little-endian, at their offsets). */
+	uint8_t ids[0x30];
 	uint64_t resets;
 	struct vfio_irqs irqs; /* the interrupt type served (core/irq.c) */
 	bool released; /* fd closed after the kernel asked for it back */

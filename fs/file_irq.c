@@ -537,7 +537,14 @@ static void events_read(struct handle *h, fuse_req_t req, size_t size,
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
-	vec_update(vec);
+	/*
+	 * A non-blocking read must see what the eventfd holds now. A
+	 * blocking one needs no system call here: the loop took everything
+	 * the eventfd held when it last woke, and anything since wakes it
+	 * again at once (then the read parked below is answered).
+	 */
+	if (h->flags & O_NONBLOCK)
+		vec_update(vec);
 	total = vvec(vec)->total;
 	switch (ev_read_action(&o->r, total, h->flags & O_NONBLOCK)) {
 	case EV_ANSWER:

@@ -486,6 +486,34 @@ static void test_mmap_runs(void **state)
 	assert_memory_equal(page + 0x800, buf, 0x800);
 	assert_int_equal(ncalls, 0);
 	assert_int_equal(bar0->cnt.faults, 0);
+	/* Every width, groups and tails: bytes in memory order. */
+	for (i = 1; i <= 8; i *= 2) {
+		uint64_t r0 = bar0->cnt.mmap_reads, w0 = bar0->cnt.mmap_writes;
+		unsigned int j;
+
+		cont.opts.bulk_width = i;
+		for (j = 0; j < 4096; j++)
+			page[j] = (uint8_t)(j * 13 + i);
+		assert_int_equal(vfio_region_read(&dev, bar0, 8, buf, 0x3f8),
+				 0x3f8);
+		assert_memory_equal(buf, page + 8, 0x3f8);
+		assert_int_equal(bar0->cnt.mmap_reads - r0, 0x3f8 / i);
+		for (j = 0; j < 0x3f8; j++)
+			buf[j] = (uint8_t)(j * 29 + i);
+		assert_int_equal(vfio_region_write(&dev, bar0, 0x408, buf,
+						   0x3f8),
+				 0x3f8);
+		assert_memory_equal(page + 0x408, buf, 0x3f8);
+		assert_int_equal(bar0->cnt.mmap_writes - w0, 0x3f8 / i);
+		/* Runs that end off a group: 0x3ed = 8 * 0x7d + 5. */
+		assert_int_equal(vfio_region_read(&dev, bar0, 0x10, buf, 0x3ed),
+				 0x3ed);
+		assert_memory_equal(buf, page + 0x10, 0x3ed);
+		assert_int_equal(vfio_region_write(&dev, bar0, 0x810, buf,
+						   0x3ed),
+				 0x3ed);
+		assert_memory_equal(page + 0x810, page + 0x10, 0x3ed);
+	}
 	munmap(page, 4096);
 }
 

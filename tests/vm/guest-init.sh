@@ -5,7 +5,8 @@
 #   test   run tests/integration/test_*.sh, print "vm-<kver>: N passed, N failed"
 #   demo   run tests/integration/demo.sh
 #   shell  an interactive shell on the console
-#   bench  tests/integration/bench_irq.sh (edu interrupt latency)
+#   bench  tests/integration/bench.sh (the FUSE floor, raw VFIO and vfiofs;
+#          vfiofs.benchcmd= names the command in its header, + for spaces)
 #   smoke  show what the bed gives (modules, /dev/vfio, devices) without vfiofs
 #   probe  run the given binary with the bound devices' addresses as arguments
 # and powers off. Every wait is bounded.
@@ -46,6 +47,8 @@ for w in $(cat /proc/cmdline); do
 	vfiofs.kver=*) KVER=${w#vfiofs.kver=} ;;
 	vfiofs.valgrind=*) VG=${w#vfiofs.valgrind=} ;;
 	vfiofs.tests=*) ONLY=$(echo "${w#vfiofs.tests=}" | tr , ' ') ;;
+	vfiofs.benchcmd=*) VFIOFS_BENCH_CMD=$(echo "${w#vfiofs.benchcmd=}" | tr + ' ')
+		export VFIOFS_BENCH_CMD ;;
 	esac
 done
 export VFIOFS_KVER=$KVER
@@ -392,7 +395,7 @@ shell)
 	power_off
 	;;
 bench)
-	sh /tests/integration/bench_irq.sh 2>&1
+	sh /tests/integration/bench.sh 2>&1
 	power_off
 	;;
 *)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * irqtool: what the guest's shell cannot do for the irq/ tests and the
- * benchmark (built statically into the test bed's initramfs).
+ * benchmark's scale rows (built statically into the test bed's initramfs;
+ * the benchmark's measurements are tests/vm/benchtool.c).
  *   irqtool read FILE [nonblock]     one read(); prints the data or ERR name
  *   irqtool eintr FILE MS            SIGALRM handler (no SA_RESTART), alarm
  *                                    after MS ms during a blocked read
@@ -9,9 +10,6 @@
  *                                    blocked, time until it is gone
  *   irqtool poll FILE MS             poll() for POLLIN with a timeout
  *   irqtool readers N FILE...        N threads blocked in read() at once
- *   irqtool bench-raw BDF N          edu: raise (BAR0 0x60) -> eventfd read,
- *                                    on a VFIO device of its own
- *   irqtool bench-fs DIR N           the same through DIR/bar0, DIR/irq/0/events
  *   irqtool time CMD [ARG...]        run CMD; "time <us> exit <rc>" on stderr
  *   irqtool runas UID GID CMD [ARG...]  exec CMD as UID:GID, no extra groups
  *   irqtool put FILE TEXT...         open, one write() per TEXT ("\\n" is a
@@ -30,7 +28,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/vfio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,9 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -252,142 +246,6 @@ static int do_readers(int n, char **files, int nf)
 	return bad != 0;
 }
 
-/* ---- benchmark ---- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *what, uint64_t *ns, int n)
-{
-	qsort(ns, n, sizeof(*ns), cmp_u64);
-	printf("bench %s: n=%d median=%.1f us p99=%.1f us min=%.1f us\n", what,
-	       n, ns[n / 2] / 1000.0, ns[(n * 99) / 100] / 1000.0,
-	       ns[0] / 1000.0);
-}
-
-static int die(const char *what)
-{
-	printf("ERR %s: %s\n", what, strerror(errno));
-	return 1;
-}
-
-static int do_bench_raw(const char *bdf, int n)
-{
-	struct vfio_group_status gs = { .argsz = sizeof(gs) };
-	struct vfio_region_info bar = { .argsz = sizeof(bar), .index = 0 };
-	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
-					.index = VFIO_PCI_CONFIG_REGION_INDEX };
-	char path[PATH_MAX], link[PATH_MAX];
-	char setbuf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-	struct vfio_irq_set *set = (struct vfio_irq_set *)setbuf;
-	int container, group, dev, efd, i;
-	volatile uint32_t *regs;
-	uint64_t *ns = calloc(n, sizeof(*ns)), v;
-	uint16_t cmd;
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		return die("iommu_group");
-	link[len] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-	container = open("/dev/vfio/vfio", O_RDWR);
-	group = open(path, O_RDWR);
-	if (container < 0 || group < 0)
-		return die(path);
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &gs) ||
-	    !(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return die("group not viable");
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return die("container");
-	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (dev < 0)
-		return die("device fd");
-	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
-	    ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg))
-		return die("region info");
-	regs = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
-		    bar.offset);
-	if (regs == MAP_FAILED)
-		return die("mmap bar0");
-	/* Memory space and bus master on, INTx off. */
-	if (pread(dev, &cmd, 2, cfg.offset + 4) != 2)
-		return die("config read");
-	cmd |= 0x2 | 0x4 | 0x400;
-	if (pwrite(dev, &cmd, 2, cfg.offset + 4) != 2)
-		return die("config write");
-	efd = eventfd(0, EFD_CLOEXEC);
-	set->argsz = sizeof(setbuf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = VFIO_PCI_MSI_IRQ_INDEX;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &efd, sizeof(int32_t));
-	if (ioctl(dev, VFIO_DEVICE_SET_IRQS, set))
-		return die("SET_IRQS MSI");
-	for (i = -50; i < n; i++) { /* 50 warm-up rounds */
-		uint64_t t0 = now_ns();
-
-		regs[0x60 / 4] = 1;
-		if (read(efd, &v, sizeof(v)) != sizeof(v))
-			return die("eventfd read");
-		if (i >= 0)
-			ns[i] = now_ns() - t0;
-		regs[0x64 / 4] = 1;
-	}
-	report("raw-eventfd", ns, n);
-	set->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->count = 0;
-	set->argsz = sizeof(*set);
-	ioctl(dev, VFIO_DEVICE_SET_IRQS, set);
-	return 0;
-}
-
-static int do_bench_fs(const char *dir, int n)
-{
-	char path[PATH_MAX], buf[64];
-	uint64_t *ns = calloc(n, sizeof(*ns));
-	uint32_t one = 1;
-	int bar, ev, i;
-
-	snprintf(path, sizeof(path), "%s/bar0", dir);
-	bar = open(path, O_RDWR);
-	snprintf(path, sizeof(path), "%s/irq/0/events", dir);
-	ev = open(path, O_RDONLY);
-	if (bar < 0 || ev < 0)
-		return die(path);
-	for (i = -50; i < n; i++) {
-		uint64_t t0 = now_ns();
-
-		if (pwrite(bar, &one, 4, 0x60) != 4)
-			return die("pwrite 0x60");
-		if (read(ev, buf, sizeof(buf)) <= 0)
-			return die("read events");
-		if (i >= 0)
-			ns[i] = now_ns() - t0;
-		if (pwrite(bar, &one, 4, 0x64) != 4)
-			return die("pwrite 0x64");
-	}
-	report("vfiofs-events", ns, n);
-	/* For scale: one FUSE round trip, a 4-byte read of bar0 (edu ID). */
-	for (i = -50; i < n; i++) {
-		uint64_t t0 = now_ns();
-
-		if (pread(bar, buf, 4, 0) != 4)
-			return die("pread bar0");
-		if (i >= 0)
-			ns[i] = now_ns() - t0;
-	}
-	report("vfiofs-bar0-read", ns, n);
-	return 0;
-}
-
 static int do_time(char **cmd)
 {
 	uint64_t t0 = now_ns();
@@ -595,12 +453,8 @@ int main(int argc, char **argv)
 		return do_poll(argv[2], atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "readers"))
 		return do_readers(atoi(argv[2]), argv + 3, argc - 3);
-	if (argc == 4 && !strcmp(argv[1], "bench-raw"))
-		return do_bench_raw(argv[2], atoi(argv[3]));
 	if (argc >= 3 && !strcmp(argv[1], "time"))
 		return do_time(argv + 2);
-	if (argc == 4 && !strcmp(argv[1], "bench-fs"))
-		return do_bench_fs(argv[2], atoi(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "runas"))
 		return do_runas(atoi(argv[2]), atoi(argv[3]), argv + 4);
 	if (argc >= 4 && !strcmp(argv[1], "put"))

@@ -4,7 +4,8 @@
 # Holds busybox-static (applets installed by /init), the kernel's modules from
 # build/kernels/KVER (in the order of modules.order), the vfiofs binary with
 # every shared library ldd names (the loader at its own path; libasan/libubsan
-# for the sanitized build), tests/integration/*.sh and guest-init.sh as /init.
+# for the sanitized build), tests/integration/*.sh and guest-init.sh as /init;
+# irqtool, and for the benchmark benchtool and floorfs (tests/vm/*.c).
 # With --valgrind (or VFIOFS_VALGRIND=1), also valgrind's memcheck: the
 # wrapper script, valgrind.bin, the tool, its preloads and default.supp, with
 # the libraries ldd names for them, and the loader's debug symbols (libc6-dbg)
@@ -104,6 +105,15 @@ if command -v fusermount3 >/dev/null 2>&1; then
 fi
 # The irq tests' and the benchmark's helper (blocked reads, signals, poll).
 gcc -static -O2 -Wall -o "$stage/usr/bin/irqtool" "$ROOT/tests/vm/irqtool.c" -lpthread
+# For tests/integration/bench.sh: benchtool, which measures, and floorfs,
+# the FUSE floor, linked as vfiofs is (libfuse3, shared) so that both get the
+# same library and its defaults.
+gcc -std=gnu11 -static -O2 -Wall -Wextra -Werror -o "$stage/usr/bin/benchtool" \
+	"$ROOT/tests/vm/benchtool.c"
+# shellcheck disable=SC2046
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror $(pkg-config --cflags fuse3) \
+	-o "$stage/usr/bin/floorfs" "$ROOT/tests/vm/floorfs.c" $(pkg-config --libs fuse3)
+copy_libs "$stage/usr/bin/floorfs"
 cp "$ROOT/tests/vm/guest-init.sh" "$stage/init"
 chmod +x "$stage/init" "$stage"/tests/integration/*.sh 2>/dev/null || true
 

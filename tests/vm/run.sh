@@ -21,6 +21,10 @@
 #   0000:00:08.0 pci-serial (the guest's serial driver) and 0000:00:08.1
 #   pvpanic-pci (no driver): two functions of one slot, so one IOMMU group;
 #   not bound at boot (for the vfio-bind tests)
+# bench mode (make bench): 19 more devices, edu and pci-testdev by turns at
+#   0000:00:09.0-0000:00:1b.0, for the scale rows; the guest runs
+#   tests/integration/bench.sh; passes if it ends with "bench: OK".
+#   VFIOFS_BENCH_CMD (environment): the command its header names.
 # The serial console goes to stdout and to build/vm-<kver>-<mode>.log.
 # test mode: passes only if the guest's "vm-<kver>: N passed, 0 failed" line is
 # there, no sanitizer report is in the log and the ivshmem pattern the guest
@@ -43,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--log) LOG=$2; shift 2 ;;
 	--timeout) TMO=$2; shift 2 ;;
 	--valgrind) VG=1; shift ;;
-	-h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,36p' "$0"; exit 0 ;;
 	--iommu) IOMMU=$2; shift 2 ;;
 	--opts) XOPTS=$2; shift 2 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -75,7 +79,7 @@ if [ -z "$LOG" ]; then
 	[ -n "$XOPTS" ] && sfx=$sfx-$(echo "$XOPTS" | tr ',=/' '-')
 	LOG=$ROOT/build/vm-$KVER$sfx-$MODE.log
 fi
-[ -n "$TMO" ] || case $MODE in test) TMO=600 ;; shell) TMO=0 ;; *) TMO=300 ;; esac
+[ -n "$TMO" ] || case $MODE in test) TMO=600 ;; bench) TMO=720 ;; shell) TMO=0 ;; *) TMO=300 ;; esac
 
 KDIR=$ROOT/build/kernels/$KVER
 if [ ! -f "$KDIR/vmlinuz" ]; then
@@ -105,6 +109,24 @@ else
 fi
 KARGS="$KARGS vfiofs.iommu=$IOMMU${OPTS:+ vfiofs.opts=$OPTS}"
 
+# bench mode: 19 more devices for the scale rows (24 bound in all), edu and
+# pci-testdev by turns in free slots of q35's root bus, 0x09-0x1b (0x1f is
+# its LPC, SATA and SMBus); the header names the command (spaces as +).
+MORE=""
+if [ "$MODE" = bench ]; then
+	s=9
+	while [ $s -le 27 ]; do
+		d=pci-testdev
+		if [ $((s % 2)) = 1 ]; then
+			d=edu
+			[ "$IOMMU" = vtd ] || d=edu,dma_mask=0xffffffffffffffff
+		fi
+		MORE="$MORE -device $d,addr=$(printf %02x $s).0"
+		s=$((s + 1))
+	done
+	KARGS="$KARGS vfiofs.benchcmd=$(echo "${VFIOFS_BENCH_CMD:-tests/vm/run.sh --kernel $KVER --mode bench}" | tr ' ' +)"
+fi
+
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-vga none -nic none $VTD \
@@ -117,7 +139,7 @@ set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-device pci-testdev,addr=07.0 \
 	-chardev null,id=ser0 \
 	-device pci-serial,chardev=ser0,addr=08.0,multifunction=on \
-	-device pvpanic-pci,addr=08.1 \
+	-device pvpanic-pci,addr=08.1 $MORE \
 	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" \
 	-append "console=ttyS0 $KARGS quiet panic=-1 vfiofs.mode=$MODE vfiofs.kver=$KVER$VGCMD${VFIOFS_TESTS:+ vfiofs.tests=$VFIOFS_TESTS}"
 
