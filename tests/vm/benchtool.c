@@ -16,6 +16,11 @@
  *   benchtool file FLOOR PATH N LEN
  *       N preads of LEN bytes at 0 of any file (res file), each with a
  *       4-byte floor read: for looking at one file's cost
+ *   benchtool pread8 BDF BAR OFF
+ *       one 8-byte pread of BAR at OFF on the VFIO device fd (vfiofs
+ *       unmounted), printed as "pread8 0x%016llx": whether vfio-pci makes
+ *       it one access (edu answers anything but 4 bytes below 0x80 with
+ *       all ones) or two 4-byte ones (before 6.11)
  *   benchtool mount-time MNT BDF[,BDF...] CMD [ARG...]
  *       run CMD (vfiofs, which returns once mounted and daemonized) and
  *       wait until MNT/BDF exists for every BDF: "mount_us N exit_us M"
@@ -666,6 +671,21 @@ static int do_mount_time(const char *mnt, char *bdfs, char **cmd)
 	return 0;
 }
 
+static int do_pread8(const char *bdf, int bar, off_t off)
+{
+	int container = open("/dev/vfio/vfio", O_RDWR), iommu_set = 0;
+	struct vdev d;
+	uint64_t v;
+
+	if (container < 0)
+		die("/dev/vfio/vfio");
+	vdev_open(&d, container, bdf, &iommu_set);
+	if (pread(d.fd, &v, 8, (off_t)d.bar[bar].offset + off) != 8)
+		die("pread");
+	printf("pread8 0x%016llx\n", (unsigned long long)v);
+	return 0;
+}
+
 static int do_file(const char *floor_dir, const char *path, int n, int len)
 {
 	static char buf[MIB];
@@ -706,6 +726,9 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "file") && atoi(argv[4]) > 0 &&
 	    atoi(argv[5]) > 0 && atoi(argv[5]) <= (int)MIB)
 		return do_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	if (argc == 5 && !strcmp(argv[1], "pread8") && atoi(argv[3]) >= 0 &&
+	    atoi(argv[3]) < VFIO_PCI_ROM_REGION_INDEX)
+		return do_pread8(argv[2], atoi(argv[3]), strtol(argv[4], NULL, 0));
 	if (argc >= 5 && !strcmp(argv[1], "mount-time"))
 		return do_mount_time(argv[2], argv[3], argv + 4);
 	fprintf(stderr, "usage: see the top of tests/vm/benchtool.c\n");
