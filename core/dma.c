@@ -174,7 +174,9 @@ static struct vfio_dma_buf *overlap(const struct vfio_dma_pool *p,
 			continue;
 		/* A chosen IOVA not yet sized holds its first page. */
 		blen = b->mem ? b->map_size : b->iova_chosen ? p->page : 0;
-		if (blen && iova < b->iova + blen && b->iova < iova + len)
+		/* Inclusive ends: a range may end at 2^64 - 1 (F11). */
+		if (blen && len && iova <= b->iova + (blen - 1) &&
+		    b->iova <= iova + (len - 1))
 			return b;
 	}
 	return NULL;

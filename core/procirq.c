@@ -13,9 +13,6 @@
 #include "core/log.h"
 #include "core/sys.h"
 
-/* /proc/interrupts is a few KiB per CPU; vfio vectors add a line each. */
-#define PROC_INTERRUPTS_MAX (1 << 20)
-
 /*
  * The line [line, tail) names the action name: after white space, and last
  * or followed by ',' (a shared line lists its actions as "a, b").
@@ -76,14 +73,32 @@ int procirq_find(const char *name)
 	ssize_t n;
 	int irq;
 
+	/* Whole, whatever its size: 11 bytes per CPU per line pass 1 MiB on
+	 * big hosts, and new vfio vectors are the last lines (F9). */
 	snprintf(path, sizeof(path), "%s/interrupts", sys->proc_root);
-	text = malloc(PROC_INTERRUPTS_MAX);
-	if (!text)
-		return -ENOMEM;
-	n = sys_read_file(path, text, PROC_INTERRUPTS_MAX);
-	irq = n < 0 ? (int)n : procirq_parse(text, name);
+	n = sys_read_all(path, &text);
+	if (n < 0)
+		return (int)n;
+	irq = procirq_parse(text, name);
 	free(text);
 	return irq;
+}
+
+/* The online CPU list, whole (F10: a list of single CPUs passes 256
+ * bytes); 0/1 for cpu, or -errno. */
+static int cpu_online(unsigned int cpu, char **list)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
+		 sys->sysfs_root);
+	n = sys_read_all(path, list);
+	if (n < 0)
+		return (int)n;
+	ret = cpulist_contains(*list, cpu);
+	return ret;
 }
 
 int cpulist_contains(const char *list, unsigned int cpu)
@@ -124,15 +139,11 @@ int cpulist_contains(const char *list, unsigned int cpu)
 
 int procirq_cpu_online(unsigned int cpu)
 {
-	char path[PATH_MAX], online[256];
-	ssize_t n;
+	char *list;
+	int ret = cpu_online(cpu, &list);
 
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
-		 sys->sysfs_root);
-	n = sys_read_file(path, online, sizeof(online));
-	if (n < 0)
-		return (int)n;
-	return cpulist_contains(online, cpu);
+	free(list);
+	return ret;
 }
 
 int procirq_affinity_read(int irq, char *buf, size_t size)
@@ -148,21 +159,19 @@ int procirq_affinity_read(int irq, char *buf, size_t size)
 
 int procirq_affinity_write(int irq, unsigned int cpu)
 {
-	char path[PATH_MAX], online[256], val[32], back[256];
+	char path[PATH_MAX], val[32], back[256], *online;
 	ssize_t n;
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
-		 sys->sysfs_root);
-	n = sys_read_file(path, online, sizeof(online));
-	if (n < 0)
-		return (int)n;
-	ret = cpulist_contains(online, cpu);
-	if (ret <= 0) {
+	ret = cpu_online(cpu, &online);
+	if (ret == 0)
 		log_info("irq %d: CPU %u is not online (online: %.*s)", irq,
 			 cpu, (int)strcspn(online, "\n"), online);
+	free(online);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
 		return -EINVAL;
-	}
 	snprintf(path, sizeof(path), "%s/irq/%d/smp_affinity_list",
 		 sys->proc_root, irq);
 	n = snprintf(val, sizeof(val), "%u\n", cpu);

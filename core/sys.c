@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The OS seam: thin libc wrappers, swapped out by the unit tests. */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -113,6 +114,52 @@ ssize_t sys_read_file(const char *path, char *buf, size_t size)
 	buf[done] = '\0';
 	sys->close(fd);
 	return (ssize_t)done;
+}
+
+ssize_t sys_read_all(const char *path, char **out)
+{
+	size_t size = 4096, done = 0;
+	char *buf = NULL, *nb;
+	int fd, err;
+
+	*out = NULL;
+	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (!buf || done + 1 >= size) {
+			if (buf)
+				size *= 2;
+			nb = size <= SYS_READ_ALL_MAX ? realloc(buf, size) :
+							NULL;
+			if (!nb) {
+				err = size > SYS_READ_ALL_MAX ? -EFBIG :
+								-ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = sys->pread(fd, buf + done, size - 1 - done, (off_t)done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	buf[done] = '\0';
+	sys->close(fd);
+	*out = buf;
+	return (ssize_t)done;
+fail:
+	free(buf);
+	sys->close(fd);
+	return err;
 }
 
 int sys_write_file(const char *path, const char *buf, size_t len)

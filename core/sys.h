@@ -40,6 +40,13 @@ extern const struct sys_ops sys_real;
  * (the kernel's own errno is passed through).
  */
 ssize_t sys_read_file(const char *path, char *buf, size_t size);
+/*
+ * sys_read_all: a whole file of any size (up to SYS_READ_ALL_MAX), into a
+ * malloc'd NUL-terminated *out the caller frees; bytes read or -errno
+ * (-EFBIG past the limit).
+ */
+#define SYS_READ_ALL_MAX (256UL << 20)
+ssize_t sys_read_all(const char *path, char **out);
 int sys_write_file(const char *path, const char *buf, size_t len);
 
 #endif

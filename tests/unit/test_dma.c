@@ -295,6 +295,25 @@ static void test_dma_avail(void **state)
 	assert_int_equal(pool.ranges[1].start, 0xfef00000ULL);
 }
 
+/* F11: a range that ends at 2^64 - 1; two buffers may not share its top. */
+static void test_top_of_range(void **state)
+{
+	struct vfio_dma_buf *a, *b;
+
+	k.ranges[1].end = ~0ULL;
+	a = vfio_dma_buf_new(&pool);
+	b = vfio_dma_buf_new(&pool);
+	assert_int_equal(vfio_dma_set_iova(&pool, a, 0xfffffffffffff000ULL), 0);
+	assert_int_equal(vfio_dma_set_iova(&pool, b, 0xfffffffffffff000ULL),
+			 -EINVAL);
+	assert_int_equal(vfio_dma_set_iova(&pool, b, 0xffffffffffffe000ULL), 0);
+	assert_int_equal(vfio_dma_alloc(&pool, b, 2 * PG), -EINVAL);
+	assert_int_equal(vfio_dma_alloc(&pool, a, PG), 0);
+	assert_int_equal(vfio_dma_alloc(&pool, b, PG), 0);
+	assert_int_equal(a->iova, 0xfffffffffffff000ULL);
+	assert_int_equal(b->iova, 0xffffffffffffe000ULL);
+}
+
 static void test_set_iova(void **state)
 {
 	struct vfio_dma_buf *a = vfio_dma_buf_new(&pool);
@@ -505,6 +524,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dma_avail, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_set_iova, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_top_of_range, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_allocator_skips_reserved,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults_without_info,

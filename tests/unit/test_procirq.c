@@ -323,6 +323,59 @@ static void test_cpu_online(void **state)
 	assert_int_equal(pwrites, 0);
 }
 
+/* F9: a /proc/interrupts past 1 MiB (384 CPUs, 320 lines), the vector
+ * on its last line, is read whole. */
+static void test_find_big(void **state)
+{
+	size_t cap = 2 << 20, len = 0;
+	char *text = malloc(cap), path[PATH_MAX];
+	FILE *f;
+	int line, cpu;
+
+	assert_non_null(text);
+	for (line = 0; line < 320; line++) {
+		len += (size_t)snprintf(text + len, cap - len,
+					"%4d:", line + 30);
+		for (cpu = 0; cpu < 384; cpu++)
+			len += (size_t)snprintf(text + len, cap - len, " %10d",
+						cpu);
+		len += (size_t)snprintf(text + len, cap - len,
+					"  IR-PCI-MSIX  %d-edge  %s\n", line,
+					line == 319 ? "vfio-msix[7](0000:c1:00."
+						      "0)" :
+						      "nvme0q1");
+	}
+	assert_true(len > (1 << 20));
+	snprintf(path, sizeof(path), "%s/interrupts", tree);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	assert_int_equal(procirq_find("vfio-msix[7](0000:c1:00.0)"), 349);
+}
+
+/* F10: an online list of single CPUs past 256 bytes is read whole. */
+static void test_cpu_online_long(void **state)
+{
+	char list[1024];
+	size_t len = 0;
+	unsigned int c;
+
+	for (c = 0; c <= 254; c += 2)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u",
+					c ? "," : "", c);
+	snprintf(list + len, sizeof(list) - len, "\n");
+	assert_true(len > 256);
+	put("devices/system/cpu/online", list);
+	assert_int_equal(procirq_cpu_online(200), 1);
+	assert_int_equal(procirq_cpu_online(254), 1);
+	assert_int_equal(procirq_cpu_online(253), 0);
+	put("irq/25/smp_affinity_list", "0\n");
+	assert_int_equal(procirq_affinity_write(25, 254), 0);
+	assert_string_equal(get("irq/25/smp_affinity_list"), "254\n");
+}
+
 static void test_affinity_write_errors(void **state)
 {
 	/* No such IRQ: the open's errno. */
@@ -370,6 +423,8 @@ int main(void)
 		cmocka_unit_test_setup(test_affinity_write, setup),
 		cmocka_unit_test_setup(test_affinity_offline, setup),
 		cmocka_unit_test_setup(test_cpu_online, setup),
+		cmocka_unit_test_setup(test_find_big, setup),
+		cmocka_unit_test_setup(test_cpu_online_long, setup),
 		cmocka_unit_test_setup(test_affinity_write_errors, setup),
 		cmocka_unit_test_setup(test_affinity_not_taken, setup),
 		cmocka_unit_test_setup(test_affinity_not_taken_wide, setup),
