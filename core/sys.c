@@ -119,27 +119,34 @@ ssize_t sys_read_file(const char *path, char *buf, size_t size)
 ssize_t sys_read_all(const char *path, char **out)
 {
 	size_t size = 4096, done = 0;
-	char *buf = NULL, *nb;
+	char *buf, *nb;
 	int fd, err;
 
 	*out = NULL;
+	buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
 	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = -errno;
+		free(buf);
+		return err;
+	}
 	for (;;) {
 		ssize_t n;
 
-		if (!buf || done + 1 >= size) {
-			if (buf)
-				size *= 2;
-			nb = size <= SYS_READ_ALL_MAX ? realloc(buf, size) :
-							NULL;
+		if (done + 1 >= size) {
+			if (size >= SYS_READ_ALL_MAX) {
+				err = -EFBIG;
+				goto fail;
+			}
+			nb = realloc(buf, size * 2);
 			if (!nb) {
-				err = size > SYS_READ_ALL_MAX ? -EFBIG :
-								-ENOMEM;
+				err = -ENOMEM;
 				goto fail;
 			}
 			buf = nb;
+			size *= 2;
 		}
 		n = sys->pread(fd, buf + done, size - 1 - done, (off_t)done);
 		if (n < 0) {
