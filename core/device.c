@@ -2,6 +2,7 @@
 /* VFIO devices: open, regions and their mmap-able areas, enable, reset. */
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #define REGION_INFO_TRIES 4
 #define CAP_CHAIN_MAX 32
+#define REGION_INFO_MAX (64 * 1024)
 
 static const char *region_name(unsigned int index)
 {
@@ -39,17 +41,21 @@ static const char *region_name(unsigned int index)
 	return index < VFIO_PCI_NUM_REGIONS && names[index] ? names[index] : "";
 }
 
-/* Keep the sparse areas that lie inside the region. */
-static void parse_sparse(struct vfio_region *r,
-			 const struct vfio_region_info_cap_sparse_mmap *sp)
+/*
+ * Keep the sparse areas that lie inside the region. The capability sits at
+ * whatever offset the kernel gave: copied out, never cast (F18).
+ */
+static void parse_sparse(struct vfio_region *r, const char *cap, __u32 nr)
 {
+	const size_t first =
+		offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
+	struct vfio_region_sparse_mmap_area a;
 	__u32 i;
 
-	for (i = 0; i < sp->nr_areas; i++) {
-		const struct vfio_region_sparse_mmap_area *a = &sp->areas[i];
-
-		if (!a->size || a->offset >= r->size ||
-		    a->size > r->size - a->offset)
+	for (i = 0; i < nr; i++) {
+		memcpy(&a, cap + first + i * sizeof(a), sizeof(a));
+		if (!a.size || a.offset >= r->size ||
+		    a.size > r->size - a.offset)
 			continue;
 		if (r->nr_areas == VFIO_MAX_AREAS) {
 			log_warn("region %u: more than %d mmap areas, rest "
@@ -57,8 +63,8 @@ static void parse_sparse(struct vfio_region *r,
 				 r->index, VFIO_MAX_AREAS);
 			break;
 		}
-		r->areas[r->nr_areas].offset = a->offset;
-		r->areas[r->nr_areas].size = a->size;
+		r->areas[r->nr_areas].offset = a.offset;
+		r->areas[r->nr_areas].size = a.size;
 		r->nr_areas++;
 	}
 }
@@ -73,26 +79,26 @@ static bool parse_caps(struct vfio_region *r,
 	int hops = 0;
 
 	while (off && hops++ < CAP_CHAIN_MAX) {
-		const struct vfio_info_cap_header *h;
+		struct vfio_region_info_cap_sparse_mmap sp;
+		struct vfio_info_cap_header h;
 
 		if (off < sizeof(*info) || off > info->argsz ||
-		    info->argsz - off < sizeof(*h))
+		    info->argsz - off < sizeof(h))
 			break; /* malformed: ignore the rest */
-		h = (const void *)(base + off);
+		memcpy(&h, base + off, sizeof(h));
 		/* Only the first sparse cap counts (a looping chain ends). */
-		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP && !sparse) {
-			const struct vfio_region_info_cap_sparse_mmap *sp =
-				(const void *)h;
-
-			if (info->argsz - off < sizeof(*sp) ||
-			    (info->argsz - off - sizeof(*sp)) /
-					    sizeof(sp->areas[0]) <
-				    sp->nr_areas)
+		if (h.id == VFIO_REGION_INFO_CAP_SPARSE_MMAP && !sparse) {
+			if (info->argsz - off < sizeof(sp))
+				break;
+			memcpy(&sp, base + off, sizeof(sp));
+			if ((info->argsz - off - sizeof(sp)) /
+				    sizeof(sp.areas[0]) <
+			    sp.nr_areas)
 				break;
 			sparse = true;
-			parse_sparse(r, sp);
+			parse_sparse(r, base + off, sp.nr_areas);
 		}
-		off = h->next;
+		off = h.next;
 	}
 	return sparse;
 }
@@ -116,6 +122,11 @@ static int region_info(struct vfio_device *d, struct vfio_region *r)
 		}
 		if (info->argsz <= argsz)
 			break;
+		/* The kernel's own need is a few hundred bytes (F18). */
+		if (info->argsz > REGION_INFO_MAX) {
+			err = -EIO;
+			break;
+		}
 		argsz = info->argsz;
 		free(info);
 		info = calloc(1, argsz);

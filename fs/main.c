@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -44,6 +45,7 @@ enum {
 	KEY_UMASK,
 	KEY_ALLOW_OTHER,
 	KEY_DEFAULT_PERMISSIONS,
+	KEY_SUBTYPE,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -58,6 +60,7 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("umask=", KEY_UMASK),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
+	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_END
 };
 
@@ -78,6 +81,7 @@ static int opt_proc(void *data, const char *arg, int key,
 	const char *val = strchr(arg, '=');
 	unsigned long v;
 	char **devs, bdf[16];
+	int i;
 
 	val = val ? val + 1 : "";
 	switch (key) {
@@ -90,6 +94,11 @@ static int opt_proc(void *data, const char *arg, int key,
 			cl->bad = true;
 			return -1;
 		}
+		/* Named twice (any spelling): opened once. Two opens would
+		 * hold the device on unbind (F6). */
+		for (i = 0; i < cl->nr_devices; i++)
+			if (!strcmp(cl->devices[i], bdf))
+				return 0;
 		devs = realloc(cl->devices,
 			       (cl->nr_devices + 1) * sizeof(*devs));
 		if (!devs || !(devs[cl->nr_devices] = strdup(bdf))) {
@@ -149,6 +158,15 @@ static int opt_proc(void *data, const char *arg, int key,
 	case KEY_DEFAULT_PERMISSIONS:
 		cl->default_permissions = true;
 		return 1;
+	case KEY_SUBTYPE:
+		/* The mount is fuse.vfiofs: the mount watch and the unit find
+		 * it by that name (F22). */
+		fprintf(stderr,
+			"vfiofs: -o %s: the type is fuse.vfiofs, not to be "
+			"changed (drop subtype=)\n",
+			arg);
+		cl->bad = true;
+		return -1;
 	}
 	return 1; /* everything else is FUSE's */
 }
@@ -225,6 +243,24 @@ out:
 	return res;
 }
 
+/*
+ * One eventfd per vector: a device with 2048 MSI-X vectors on a kernel that
+ * enables them all at once (6.1) needs more than the usual soft limit of
+ * 1024 files (F16). The hard limit is the system's word.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("raising the open-file limit to %llu: %s",
+				 (unsigned long long)rl.rlim_max,
+				 strerror(errno));
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
@@ -241,6 +277,7 @@ int main(int argc, char *argv[])
 	fs_opts.uid = getuid();
 	fs_opts.gid = getgid();
 	fs_opts.umask = 022;
+	raise_nofile();
 
 	if (fuse_opt_parse(&args, &cl, vfiofs_opt_spec, opt_proc) < 0) {
 		if (!cl.bad)

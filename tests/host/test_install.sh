@@ -296,25 +296,28 @@ IFS=,
 for sh in $SHELLS; do
 	IFS=$OLDIFS
 	map "$sh" "$IH" "the fstab options of the brief" \
-		"[--device=0000:00:03.0][-o][uid=1000,allow_other][/mnt]" \
+		"[--device=0000:00:03.0][-o][uid=1000,allow_other][--][/mnt]" \
 		vfiofs /mnt -o rw,nofail,device=0000:00:03.0,uid=1000,allow_other,x-systemd.automount
-	map "$sh" "$IH" "no options: just the mount point" "[/mnt/vfio]" none /mnt/vfio
-	map "$sh" "$IH" "every mount(8)/fstab/systemd-only option dropped" "[/mnt]" \
+	map "$sh" "$IH" "no options: just the mount point" "[--][/mnt/vfio]" none /mnt/vfio
+	map "$sh" "$IH" "every mount(8)/fstab/systemd-only option dropped" "[--][/mnt]" \
 		vfiofs /mnt -o defaults,rw,auto,noauto,user,nouser,users,owner,group,user=bob,_netdev,nofail,comment=systemd.foo,x-systemd.device-timeout=5s,x-mount.mkdir
 	map "$sh" "$IH" "device= twice, in order" \
-		"[--device=0000:00:03.0][--device=0000:00:04.0][/mnt]" \
+		"[--device=0000:00:03.0][--device=0000:00:04.0][--][/mnt]" \
 		vfiofs /mnt -o device=0000:00:03.0,device=0000:00:04.0
-	map "$sh" "$IH" "busybox's order (-n before SOURCE)" "[-o][nommap][/mnt]" \
+	map "$sh" "$IH" "busybox's order (-n before SOURCE)" "[-o][nommap][--][/mnt]" \
 		-n vfiofs /mnt -o nommap
-	map "$sh" "$IH" "-oOPTS, -s and -w" "[-o][nommap,bulk_width=8][/mnt]" \
+	map "$sh" "$IH" "-oOPTS, -s and -w" "[-o][nommap,bulk_width=8][--][/mnt]" \
 		-onommap,bulk_width=8 vfiofs /mnt -s -w
-	map "$sh" "$IH" "-r adds ro" "[-o][allow_other,ro][/mnt]" vfiofs /mnt -o allow_other -r
-	map "$sh" "$IH" "-t TYPE is ignored" "[-o][allow_other][/mnt]" vfiofs /mnt -t vfiofs -o allow_other
-	map "$sh" "$IH" "an option is never globbed" "[-o][*][/mnt]" vfiofs /mnt -o '*'
+	map "$sh" "$IH" "-r adds ro" "[-o][allow_other,ro][--][/mnt]" vfiofs /mnt -o allow_other -r
+	map "$sh" "$IH" "-t TYPE is ignored" "[-o][allow_other][--][/mnt]" vfiofs /mnt -t vfiofs -o allow_other
+	map "$sh" "$IH" "an option is never globbed" "[-o][*][--][/mnt]" vfiofs /mnt -o '*'
 	map "$sh" "$IH" "-f (fake) runs nothing" "" -f vfiofs /mnt -o nommap
-	map "$sh" "$IH" "-- ends the flags" "[/mnt]" -- vfiofs /mnt
+	map "$sh" "$IH" "-- ends the flags" "[--][/mnt]" -- vfiofs /mnt
+	map "$sh" "$IH" "a mount point starting with - stays one (F19)" "[--][-o]" -- vfiofs -o
+	map "$sh" "$IH" "an option word starting with - is dropped (F19)" "[-o][nommap][--][/mnt]" \
+		vfiofs /mnt -o -d,nommap
 	_got=$(PATH=$T/path:$PATH $sh "$IH" -v vfiofs /mnt -o nommap 2>&1 >/dev/null)
-	check_eq "$sh: -v shows the command" "mount.vfiofs: $P/bin/vfiofs -o nommap /mnt" "$_got"
+	check_eq "$sh: -v shows the command" "mount.vfiofs: $P/bin/vfiofs -o nommap -- /mnt" "$_got"
 	(cd "$T/cwd" && PATH=$T/path:$PATH $sh "$IH" vfiofs /mnt -o fail >/dev/null 2>&1)
 	check_eq "$sh: the daemon's exit status is the helper's" 3 "$?"
 	refuse "$sh" "$IH" "one argument is a usage error" vfiofs
@@ -323,18 +326,18 @@ for sh in $SHELLS; do
 	refuse "$sh" "$IH" "-N (another namespace) is refused" vfiofs /mnt -N /proc/1/ns/mnt
 	# From the source tree (@BINDIR@ not replaced): vfiofs from PATH.
 	map "$sh" "$ROOT/mount-helpers/mount.vfiofs" "source tree: vfiofs from PATH" \
-		"from PATH: --device=0000:00:03.0 -o nommap /mnt" vfiofs /mnt -o device=0000:00:03.0,nommap,noauto
+		"from PATH: --device=0000:00:03.0 -o nommap -- /mnt" vfiofs /mnt -o device=0000:00:03.0,nommap,noauto
 	IFS=,
 done
 IFS=$OLDIFS
 
 # Executed directly, as mount(8) does (#!/bin/sh).
 _got=$(cd "$T/cwd" && "$IH" vfiofs /mnt -o nofail,device=0000:00:03.0 2>&1)
-check_eq "executed directly (#!/bin/sh)" "[--device=0000:00:03.0][/mnt]" "$_got"
+check_eq "executed directly (#!/bin/sh)" "[--device=0000:00:03.0][--][/mnt]" "$_got"
 # The installed binary gone: the helper falls back to PATH.
 rm -f "$P/bin/vfiofs"
 _got=$(cd "$T/cwd" && PATH=$T/path:$PATH "$IH" vfiofs /mnt 2>&1)
-check_eq "installed vfiofs gone: the one in PATH" "from PATH: /mnt" "$_got"
+check_eq "installed vfiofs gone: the one in PATH" "from PATH: -- /mnt" "$_got"
 _got=$(cd "$T/cwd" && PATH=/nonexistent "$IH" vfiofs /mnt 2>&1)
 _rc=$?
 case "$_rc:$_got" in

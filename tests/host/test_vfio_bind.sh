@@ -158,6 +158,9 @@ sleep 1
 run --user no_such_user_vfb 0000:01:00.0
 expect_rc "an unknown user is refused" 1
 expect_err "the message names the user" "no user no_such_user_vfb"
+run --user -r 0000:00:08.0 0000:00:08.1
+expect_rc "--user -r: not taken for id's flag (F20)" 1
+expect_err "the message says so" "--user -r: not a user name"
 run --user=no_such_user_vfb 0000:00:08.0 0000:00:08.1
 expect_rc "an unknown user is refused (--user=, viable group)" 1
 unchanged "unknown user"
@@ -244,8 +247,16 @@ fi
 U=$P/drivers/vfio-pci/unbind
 rm -f "$U"
 mkfifo "$U"
-sleep 60 3<"$RD/vfio/3" &
+# The holder's name (comm) is its owner's choice: an escape sequence in it
+# must not reach root's terminal (F20).
+mkdir -p "$T/bin"
+esc=$(printf 'sl\033[1m')
+cp "$(command -v sleep)" "$T/bin/$esc"
+"$T/bin/$esc" 60 3<"$RD/vfio/3" &
 h1=$!
+# A state file whose driver is no driver name: not used in a path (F20).
+echo "../../evil" >"$VFIO_BIND_STATE/0000:00:03.0"
+: >"$P/drivers_probe"
 sleep 60 4<"$RD/vfio/devices/vfio0" &
 h2=$!
 sleep 0.2
@@ -263,7 +274,15 @@ RC=$?
 kill "$h1" "$h2" 2>/dev/null
 wait "$h1" "$h2" 2>/dev/null
 expect_rc "--restore through a slow unbind" 0
-expect_err "it names the group node's holder" "$h1 (sleep) through $RD/vfio/3"
+expect_err "it names the group node's holder, printable only" "$h1 (sl[1m) through $RD/vfio/3"
+if grep -q "$(printf '\033')" "$T/err"; then fail "an escape reached the terminal"; else
+	pass "no escape reached the terminal"
+fi
+if [ "$(cat "$P/drivers_probe")" = 0000:00:03.0 ]; then
+	pass "a bad recorded driver: the kernel chooses (drivers_probe)"
+else
+	fail "a bad recorded driver: drivers_probe holds '$(cat "$P/drivers_probe")'"
+fi
 expect_err "and the device file's holder" "$h2 (sleep) through $RD/vfio/devices/vfio0"
 rm -f "$U"
 : >"$U"

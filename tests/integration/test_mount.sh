@@ -118,6 +118,17 @@ if check "$HELPER vfiofs $M -o $HOPTS -n -v" "$HELPER" vfiofs "$M" -o "$HOPTS" -
 	check "umount ends the daemon (helper)" down "$M"
 fi
 
+# 7. F19: a mount point that starts with "-" is a mount point, not an
+# option (the helper puts "--" before it), and an option word that starts
+# with "-" is dropped, not passed on as a flag.
+mkdir -p /tmp/-dash
+if check "(cd /tmp; $HELPER -- vfiofs -dash -o ${MC}device=$EDU,-d)" \
+	timeout 30 sh -c "cd /tmp && exec $HELPER -- vfiofs -dash -o ${MC}device=$EDU,-d"; then
+	check "mounted on /tmp/-dash" grep -q " /tmp/-dash fuse" /proc/mounts
+	check_eq "... with edu" "$EDU" "$(ls /tmp/-dash | grep '^[0-9a-f]\{4\}:')"
+	check "umount ends the daemon (-dash)" down /tmp/-dash
+fi
+
 # The default mount back, as test_options.sh does (vfiofs_mount runs
 # `$VFIOFS_WRAP vfiofs` itself: not the shim).
 [ -z "$VFIOFS_WRAP" ] || PATH=$OLDPATH

@@ -97,6 +97,31 @@ if check "mount --device=00:03.0 --device=0000:00:04.0 in upper case" \
 		"$(ls "$M" | grep '^[0-9a-f]\{4\}:' | sort | tr '\n' ' ' | sed 's/ $//')"
 	check "unmount it" vfiofs_umount "$M"
 fi
+# F6: a device named twice, in any spelling, is opened once.
+if check "mount --device=00:03.0 --device=$EDU --device=$(echo "$EDU" | tr a-f A-F)" \
+	vfiofs_mount "$M" --device=00:03.0 "--device=$EDU" "--device=$(echo "$EDU" | tr a-f A-F)"; then
+	check_eq "named three times: one directory" "$EDU" \
+		"$(ls "$M" | grep '^[0-9a-f]\{4\}:' | tr '\n' ' ' | sed 's/ $//')"
+	check "unmount it" vfiofs_umount "$M"
+fi
+# F22: the type stays fuse.vfiofs (the mount watch and the unit look for it).
+mkdir -p /tmp/subtype
+timeout 20 vfiofs -f -o subtype=x /tmp/subtype >"$LIB_TMP/sub.err" 2>&1
+check_ne "-o subtype=x is refused" 0 "$?"
+check "... saying why" grep -q "the type is fuse.vfiofs" "$LIB_TMP/sub.err"
+check_not "... and nothing was mounted" grep -q " /tmp/subtype " /proc/mounts
+
+# F16: the daemon raises its soft open-file limit to the hard one (one
+# eventfd per vector). Not under valgrind, which keeps file descriptors of
+# its own and shows its own limits.
+if [ "${VFIOFS_VALGRIND:-0}" = 0 ] && check "mount with a soft open-file limit of 256" \
+	sh -c ". /tests/integration/lib.sh; ulimit -S -n 256; vfiofs_mount $M --device=$EDU"; then
+	p=$(vfiofs_pids | awk '{ print $1 }')
+	lim=$(awk '/^Max open files/ { print $4 "/" $5 }' "/proc/$p/limits")
+	check "the daemon's soft limit is its hard one ($lim)" \
+		test "${lim%/*}" = "${lim#*/}" -a "${lim%/*}" != 256
+	check "unmount it" vfiofs_umount "$M"
+fi
 mkdir -p /tmp/badbdf
 timeout 20 vfiofs -f --device=00:3.0 /tmp/badbdf >"$LIB_TMP/bdf.err" 2>&1
 check_ne "--device=00:3.0 (not an address) is refused" 0 "$?"

@@ -40,6 +40,8 @@ static struct {
 	bool not_viable;
 	bool can_reset;
 	bool cyclic_caps;
+	bool misaligned_caps; /* the chain starts 1 byte off alignment */
+	bool huge_argsz; /* the kernel asks for 3.6 GB of capabilities */
 	bool has_req; /* a request interrupt (VFIO_PCI_REQ_IRQ_INDEX) */
 	bool fail_req_set; /* its VFIO_DEVICE_SET_IRQS fails */
 	int req_sets, eventfds;
@@ -104,10 +106,35 @@ static void fill_region(struct vfio_region_info *info)
 			       VFIO_REGION_INFO_FLAG_CAPS;
 		/* Chain: an unrelated cap first, then the sparse one. */
 		need = sizeof(*info) + sizeof(*other) + sizeof(*sp) +
-		       2 * sizeof(sp->areas[0]);
+		       2 * sizeof(sp->areas[0]) + k.misaligned_caps;
+		if (k.huge_argsz)
+			need = 3606390821u;
 		if (info->argsz < need) {
 			info->argsz = (__u32)need;
 			return;
+		}
+		if (k.misaligned_caps) {
+			/* Built aligned, then moved 1 byte up as they are. */
+			char caps[256] __attribute__((aligned(8)));
+			size_t len = need - sizeof(*info) - 1;
+			struct vfio_region_info_cap_sparse_mmap *asp;
+
+			memset(caps, 0, sizeof(caps));
+			other = (void *)caps;
+			other->id = 99;
+			other->version = 1;
+			other->next = sizeof(*info) + 1 + sizeof(*other);
+			asp = (void *)(other + 1);
+			asp->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+			asp->header.version = 1;
+			asp->nr_areas = 2;
+			asp->areas[0].size = 0x2000;
+			asp->areas[1].offset = 0x3000;
+			asp->areas[1].size = 0x1000;
+			memcpy((char *)(info + 1) + 1, caps, len);
+			info->cap_offset = sizeof(*info) + 1;
+			info->argsz = (__u32)need;
+			break;
 		}
 		other = (void *)(info + 1);
 		other->id = 99;
@@ -620,6 +647,27 @@ static void test_cyclic_caps(void **state)
 	vfio_container_close(&c);
 }
 
+/* F18: capabilities at an odd offset are read (copied, never cast: UBSan
+ * checks that in unit-asan); an absurd argsz is refused, not allocated. */
+static void test_odd_caps(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	k.misaligned_caps = true;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(d->regions[0].nr_areas, 2);
+	assert_int_equal(d->regions[0].areas[1].offset, 0x3000);
+	assert_int_equal(d->regions[0].areas[1].size, 0x1000);
+	vfio_device_close(d);
+	k.misaligned_caps = false;
+	k.huge_argsz = true;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EIO);
+	vfio_container_close(&c);
+}
+
 static void test_nommap(void **state)
 {
 	struct vfio_container c;
@@ -749,6 +797,7 @@ int main(void)
 		cmocka_unit_test_setup(test_device_open, setup),
 		cmocka_unit_test_setup(test_mmap_failure_not_fatal, setup),
 		cmocka_unit_test_setup(test_cyclic_caps, setup),
+		cmocka_unit_test_setup(test_odd_caps, setup),
 		cmocka_unit_test_setup(test_nommap, setup),
 		cmocka_unit_test_setup(test_reset, setup),
 		cmocka_unit_test_setup(test_enable_keeps_bits, setup),
