@@ -122,8 +122,8 @@ fi
 # option (the helper puts "--" before it), and an option word that starts
 # with "-" is dropped, not passed on as a flag.
 mkdir -p /tmp/-dash
-if check "(cd /tmp; $HELPER -- vfiofs -dash -o ${MC}device=$EDU,-d)" \
-	timeout 30 sh -c "cd /tmp && exec $HELPER -- vfiofs -dash -o ${MC}device=$EDU,-d"; then
+if check "(cd /tmp; $HELPER -o ${MC}device=$EDU,-d -- vfiofs -dash)" \
+	timeout 30 sh -c "cd /tmp && exec $HELPER -o ${MC}device=$EDU,-d -- vfiofs -dash"; then
 	check "mounted on /tmp/-dash" grep -q " /tmp/-dash fuse" /proc/mounts
 	check_eq "... with edu" "$EDU" "$(ls /tmp/-dash | grep '^[0-9a-f]\{4\}:')"
 	check "umount ends the daemon (-dash)" down /tmp/-dash
