@@ -198,6 +198,56 @@ if grep -qx 0000:00:0c.0 "$P/drivers_probe"; then pass "the kernel was asked to 
 	fail "drivers_probe holds '$(cat "$P/drivers_probe")'"
 fi
 
+# F12, all or nothing: two devices, the second's unbind fails (its driver's
+# unbind file is a directory). The first, already off its driver, goes
+# back to it; neither keeps an override or a record.
+dev 0000:00:10.0 0x020000 e1000e 12
+dev 0000:00:11.0 0x070002 serial2 13
+mkdir -p "$P/drivers/serial2/unbind"
+: >"$P/drivers/serial2/bind"
+: >"$P/drivers/e1000e/bind"
+: >"$P/drivers/e1000e/unbind"
+run 0000:00:10.0 0000:00:11.0
+expect_rc "a bind whose second device fails is an error" 1
+expect_err "it names the failure" "0000:00:11.0: unbinding it from serial2 failed"
+expect_err "and says nothing is bound" "nothing bound: every device is back where it was"
+if [ "$(cat "$P/drivers/e1000e/unbind")" = 0000:00:10.0 ] &&
+	[ "$(cat "$P/drivers/e1000e/bind")" = 0000:00:10.0 ]; then
+	pass "the first device was unbound, then bound to e1000e again"
+else
+	fail "e1000e unbind '$(cat "$P/drivers/e1000e/unbind")', bind '$(cat "$P/drivers/e1000e/bind")'"
+fi
+for b in 0000:00:10.0 0000:00:11.0; do
+	if [ "$(cat "$P/devices/$b/driver_override")" = "" ] && [ ! -e "$T/state/$b" ]; then
+		pass "$b: no override, no record left"
+	else
+		fail "$b: driver_override '$(cat "$P/devices/$b/driver_override")', record: $(cat "$T/state/$b" 2>&1)"
+	fi
+done
+
+# Not root (the device's driver_override cannot be written): said first,
+# nothing tried.
+chmod 0444 "$P/devices/0000:00:10.0/driver_override"
+if [ "$(id -u)" = 0 ]; then
+	# root writes any file: a user does the test.
+	if command -v setpriv >/dev/null 2>&1; then
+		chmod -R a+rX "$T" 2>/dev/null
+		setpriv --reuid=65534 --regid=65534 --clear-groups sh "$VB" 0000:00:10.0 >"$T/out" 2>"$T/err"
+		RC=$?
+	else
+		RC=skip
+	fi
+else
+	run 0000:00:10.0
+fi
+if [ "$RC" = skip ]; then
+	note "no setpriv: the not-root message is not checked"
+else
+	expect_rc "not root" 1
+	expect_err "it says to run as root" "run vfio-bind as root"
+fi
+chmod 0644 "$P/devices/0000:00:10.0/driver_override"
+
 # The ways into a device on vfio-pci: its group's node and, on kernels with
 # iommufd device files, its own file (sysfs vfio-dev/vfioN with a device
 # number; a no-IOMMU device has the entry but no number, so no file). The
