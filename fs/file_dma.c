@@ -101,6 +101,12 @@ static int iova_store(struct node *n, const char *buf, size_t len)
 }
 
 TEXT_ATTR_RW(iova, 0644);
+/* Without an IOMMU iova is a physical address: the owner's only (F4; the
+ * kernel shows page frame numbers to CAP_SYS_ADMIN alone). */
+static const struct file_ops iova_phys_attr = { .mode = 0600,
+						.show = iova_show,
+						.check = iova_check,
+						.store = iova_store };
 
 /* ---- data: plain memory, no device access ---- */
 
@@ -229,7 +235,8 @@ int dma_mkdir(struct node *dir, const char *name, struct node **out)
 	d->b = vfio_dma_buf_new(&pool);
 	if (!d->b || !node_new(n, "size", false, &size_attr) ||
 	    !node_new(n, "data", false, &data_ops) ||
-	    !node_new(n, "iova", false, &iova_attr)) {
+	    !node_new(n, "iova", false,
+		      pool.c->noiommu ? &iova_phys_attr : &iova_attr)) {
 		if (d->b)
 			vfio_dma_buf_free(&pool, d->b);
 		node_discard(n);

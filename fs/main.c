@@ -27,6 +27,7 @@ struct cmdline {
 	char **devices; /* --device=BDF, in order given */
 	int nr_devices;
 	bool nommap, noiommu;
+	bool unsafe_delegate; /* -o unsafe_delegate: noiommu to other users */
 	bool iommufd, type1; /* -o iommufd, -o type1: the backend asked for */
 	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
@@ -46,6 +47,7 @@ enum {
 	KEY_ALLOW_OTHER,
 	KEY_DEFAULT_PERMISSIONS,
 	KEY_SUBTYPE,
+	KEY_UNSAFE_DELEGATE,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -61,6 +63,7 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
+	FUSE_OPT_KEY("unsafe_delegate", KEY_UNSAFE_DELEGATE),
 	FUSE_OPT_END
 };
 
@@ -158,6 +161,9 @@ static int opt_proc(void *data, const char *arg, int key,
 	case KEY_DEFAULT_PERMISSIONS:
 		cl->default_permissions = true;
 		return 1;
+	case KEY_UNSAFE_DELEGATE:
+		cl->unsafe_delegate = true;
+		return 0;
 	case KEY_SUBTYPE:
 		/* The mount is fuse.vfiofs: the mount watch and the unit find
 		 * it by that name (F22). */
@@ -187,6 +193,8 @@ static void usage(const char *prog)
 	       "022)\n"
 	       "    -o noiommu             use no-IOMMU groups "
 	       "(unsafe; needs enable_unsafe_noiommu_mode)\n"
+	       "    -o unsafe_delegate     allow noiommu with allow_other "
+	       "or uid= (makes them root)\n"
 	       "    -o iommufd             devices through their own files "
 	       "(/dev/vfio/devices)\n"
 	       "                           bound to /dev/iommu; the default "
@@ -314,6 +322,20 @@ int main(int argc, char *argv[])
 		log_info("allow_other: default_permissions added (the kernel "
 			 "checks the files' modes)");
 		fuse_opt_add_arg(&args, "-odefault_permissions");
+	}
+	/*
+	 * No IOMMU: the devices' DMA reaches all memory, which is why the
+	 * kernel wants CAP_SYS_RAWIO to open them. Handing them to other
+	 * users makes those users root; only on explicit request (F4).
+	 */
+	if (cl.noiommu && (cl.allow_other || (cl.owner_set && fs_opts.uid)) &&
+	    !cl.unsafe_delegate) {
+		log_err("not mounted: -o noiommu with %s hands the devices, "
+			"whose DMA reaches all memory, to other users: that "
+			"makes them root. Add -o unsafe_delegate if that is "
+			"meant",
+			cl.allow_other ? "allow_other" : "uid=");
+		goto out_args;
 	}
 	if (cl.owner_set && !cl.allow_other &&
 	    (fs_opts.uid != getuid() || fs_opts.gid != getgid()))

@@ -18,6 +18,10 @@ VFIOFS_WRAP=${VFIOFS_WRAP:-}
 SLOW=${VFIOFS_SLOW:-1}
 VFIOFS_IOMMU=${VFIOFS_IOMMU:-vtd}
 VFIOFS_OPTS=${VFIOFS_OPTS:-}
+# Mounts that hand the devices to other users (allow_other, uid=) must say
+# so without an IOMMU (-o unsafe_delegate): add ",$UNSAFE" to their -o.
+UNSAFE=""
+[ "$VFIOFS_IOMMU" != none ] || UNSAFE=unsafe_delegate
 # vfio_mode: what the group file names the mount's mode, as vfiofs picks it:
 # noiommu without an IOMMU, the backend an option forces, else iommufd where
 # the kernel has /dev/iommu and gives devices files of their own (vfio-dev

@@ -60,6 +60,29 @@ check_text "... nothing allocated" "$D/bad/size" 0
 check "rmdir dma/bad" rmdir "$D/bad"
 check "rmdir dma/p" rmdir "$D/p"
 
+# F4: the devices' DMA reaches all memory: handing them to other users
+# (allow_other, uid=) needs -o unsafe_delegate, and iova (a physical
+# address) is the owner's only.
+mkdir "$D/m"
+check_eq "iova is the owner's only (0600)" 600 "$(stat -c %a "$D/m/iova")"
+rmdir "$D/m"
+check "unmount the default mount" vfiofs_umount "$M"
+mkdir -p /tmp/deleg
+for o in allow_other uid=1000; do
+	timeout 20 vfiofs -f $VFIOFS_OPTS -o "$o" /tmp/deleg >"$LIB_TMP/deleg.err" 2>&1
+	check_ne "-o noiommu,$o is refused" 0 "$?"
+	check "... naming -o unsafe_delegate" grep -q "unsafe_delegate" "$LIB_TMP/deleg.err"
+done
+check_not "... and nothing was mounted" grep -q " /tmp/deleg " /proc/mounts
+if check "-o noiommu,allow_other,unsafe_delegate mounts" \
+	vfiofs_mount "$M" -o allow_other,unsafe_delegate; then
+	check "mkdir dma/q" mkdir "$M/dma/q"
+	check_eq "dma/q/iova is 0600" 600 "$(stat -c %a "$M/dma/q/iova")"
+	check "rmdir dma/q" rmdir "$M/dma/q"
+	check "unmount it" vfiofs_umount "$M"
+fi
+check "the default mount is back" vfiofs_mount "$M"
+
 # edu's round trip with interrupts, on physical addresses.
 check_edu_dma "edu-dma.sh without an IOMMU"
 echo 0 >/proc/sys/vm/nr_hugepages

@@ -52,7 +52,7 @@ hold() {
 		cat <&3 >'$U/$2.out' 2>&1" </dev/null &
 }
 check "unmount the default mount" vfiofs_umount "$M"
-if check "mount -o allow_other" vfiofs_mount "$M" -o allow_other; then
+if check "mount -o allow_other" vfiofs_mount "$M" -o allow_other${UNSAFE:+,$UNSAFE}; then
 	pid=$(cat /tmp/vfiofs.pid._vfio 2>/dev/null)
 	check_text "edu serves MSI" "$M/$EDU/irq/mode" msi
 	hold "$M/$EDU/irq/0/count" count

@@ -38,7 +38,7 @@ check_errno "default: user 1000 cannot list the mount" EACCES $U ls "$M"
 check "unmount the default mount" vfiofs_umount "$M"
 
 # allow_other,default_permissions: the modes apply.
-if check "mount -o allow_other,default_permissions" vfiofs_mount "$M" -o allow_other,default_permissions; then
+if check "mount -o allow_other,default_permissions" vfiofs_mount "$M" -o allow_other,default_permissions${UNSAFE:+,$UNSAFE}; then
 	check_eq "others: user 1000 reads vendor (as user)" 0x1234 "$($U cat "$e/vendor")"
 	check "others: user 1000 lists a device" $U ls "$e"
 	check_errno "others: user 1000 cannot read bar0" EACCES $U dd if="$e/bar0" bs=4 count=1 status=none
@@ -53,7 +53,7 @@ if check "mount -o allow_other,default_permissions" vfiofs_mount "$M" -o allow_o
 fi
 
 # allow_other alone: vfiofs adds default_permissions.
-if check "mount -o allow_other" vfiofs_mount "$M" -o allow_other; then
+if check "mount -o allow_other" vfiofs_mount "$M" -o allow_other${UNSAFE:+,$UNSAFE}; then
 	check "allow_other: default_permissions is in force" sh -c "grep ' $M fuse' /proc/mounts | grep -q default_permissions"
 	check_errno "allow_other: user 1000 still cannot read bar0" EACCES $U dd if="$e/bar0" bs=4 count=1 status=none
 	check "unmount it" vfiofs_umount "$M"
@@ -61,7 +61,7 @@ fi
 
 # uid=1000,gid=1000: the files are the user's.
 if check "mount -o allow_other,default_permissions,uid=1000,gid=1000" \
-	vfiofs_mount "$M" -o allow_other,default_permissions,uid=1000,gid=1000; then
+	vfiofs_mount "$M" -o allow_other,default_permissions,uid=1000,gid=1000${UNSAFE:+,$UNSAFE}; then
 	check_eq "uid=: the files belong to 1000:1000" 1000:1000 "$(stat -c %u:%g "$e/bar0")"
 	check_eq "uid=: user 1000 reads edu's ID from bar0" 010000ed "$(as_user_rd "$U" "$e/bar0")"
 	check "uid=: user 1000 writes a register" $U sh -c "echo 0x11223344 > '$e/regs/bar0/0x4'"
@@ -77,7 +77,7 @@ fi
 
 # umask=077: nothing for the others at all.
 if check "mount -o allow_other,default_permissions,uid=1000,gid=1000,umask=077" \
-	vfiofs_mount "$M" -o allow_other,default_permissions,uid=1000,gid=1000,umask=077; then
+	vfiofs_mount "$M" -o allow_other,default_permissions,uid=1000,gid=1000,umask=077${UNSAFE:+,$UNSAFE}; then
 	check_eq "umask=077: vendor is 400" 400 "$(mode "$e/vendor")"
 	check_eq "umask=077: a directory is 500" 500 "$(mode "$e")"
 	check_eq "umask=077: user 1000 reads vendor" 0x1234 "$($U cat "$e/vendor")"
@@ -86,7 +86,7 @@ if check "mount -o allow_other,default_permissions,uid=1000,gid=1000,umask=077" 
 fi
 
 # uid= without allow_other: FUSE still lets only the mounter in; said so.
-vfiofs_mount "$M" -o uid=1000 2>"$LIB_TMP/warn"
+vfiofs_mount "$M" -o uid=1000${UNSAFE:+,$UNSAFE} 2>"$LIB_TMP/warn"
 check_eq "mount -o uid=1000" 0 $?
 if grep -q " $M fuse" /proc/mounts; then
 	check_errno "uid= alone: user 1000 is still kept out" EACCES $U cat "$e/vendor"
