@@ -42,6 +42,7 @@ if [ -n "$VFIOFS_WRAP" ]; then
 #!/bin/sh
 # vfiofs as mount.vfiofs runs it, but under \$VFIOFS_WRAP in the foreground.
 for a; do mnt=\$a; done
+case \$mnt in /*) ;; *) mnt=\$(pwd)/\$mnt ;; esac
 \$VFIOFS_WRAP $REAL -f "\$@" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
 pid=\$!
 i=0
