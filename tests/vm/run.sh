@@ -154,8 +154,9 @@ set +e
 # that a concurrent run writing the same LOG cannot confuse them), then copied.
 # QEMU's own crash (SIGSEGV: timeout passes the signal on, status 139; seen
 # about once in 30 boots of TCG with two vCPUs) is the emulator's, not the
-# guest's: that boot is run once more, and said so. A guest that hangs is not
-# retried.
+# guest's: that boot is run once more, and said so. So is a boot that timed
+# out with the guest's RCU reporting a stalled CPU (below). A guest that
+# hangs otherwise is not retried.
 boot() {
 	if [ "$TMO" -gt 0 ]; then
 		{ timeout -k 10 "$TMO" "$@" </dev/null 2>&1; echo $? >"$work/qemu.rc"; } |
@@ -168,6 +169,16 @@ boot "$@"
 if [ "$(cat "$work/qemu.rc")" = 139 ]; then
 	echo "run.sh: QEMU crashed (SIGSEGV) after $(($(date +%s) - start)) s; booting once more"
 	cp "$work/console" "$LOG.qemu-crash"
+	dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
+	boot "$@"
+elif grep -qx '124\|137' "$work/qemu.rc" &&
+	grep -q 'rcu: INFO: rcu_preempt detected stalls\|rcu_preempt self-detected stall' "$work/console"; then
+	# The same for a vCPU the emulator stopped (seen once in about 100
+	# boots: the guest's RCU reports a CPU that takes no timer interrupt
+	# while idle, and everything on it waits until the timeout). A guest
+	# that hangs without that is not retried; one that stalls twice fails.
+	echo "run.sh: the guest stalled (RCU stall reports: a vCPU stopped) until the timeout; booting once more"
+	cp "$work/console" "$LOG.vcpu-stall"
 	dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
 	boot "$@"
 fi
