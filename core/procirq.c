@@ -90,15 +90,13 @@ static int cpu_online(unsigned int cpu, char **list)
 {
 	char path[PATH_MAX];
 	ssize_t n;
-	int ret;
 
 	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
 		 sys->sysfs_root);
 	n = sys_read_all(path, list);
 	if (n < 0)
 		return (int)n;
-	ret = cpulist_contains(*list, cpu);
-	return ret;
+	return cpulist_contains(*list, cpu);
 }
 
 int cpulist_contains(const char *list, unsigned int cpu)

@@ -85,6 +85,28 @@ const struct sys_ops sys_real = {
 
 const struct sys_ops *sys = &sys_real;
 
+/*
+ * Read fd from offset *done into buf until EOF or *done reaches cap,
+ * advancing *done; 0 or -errno.
+ */
+static int read_upto(int fd, char *buf, size_t cap, size_t *done)
+{
+	while (*done < cap) {
+		ssize_t n =
+			sys->pread(fd, buf + *done, cap - *done, (off_t)*done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
 ssize_t sys_read_file(const char *path, char *buf, size_t size)
 {
 	size_t done = 0;
@@ -95,24 +117,13 @@ ssize_t sys_read_file(const char *path, char *buf, size_t size)
 	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	while (done < size - 1) {
-		ssize_t n = sys->pread(fd, buf + done, size - 1 - done,
-				       (off_t)done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			sys->close(fd);
-			buf[0] = '\0';
-			return err;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
+	err = read_upto(fd, buf, size - 1, &done);
+	sys->close(fd);
+	if (err) {
+		buf[0] = '\0';
+		return err;
 	}
 	buf[done] = '\0';
-	sys->close(fd);
 	return (ssize_t)done;
 }
 
@@ -132,41 +143,29 @@ ssize_t sys_read_all(const char *path, char **out)
 		free(buf);
 		return err;
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (done + 1 >= size) {
-			if (size >= SYS_READ_ALL_MAX) {
-				err = -EFBIG;
-				goto fail;
-			}
-			nb = realloc(buf, size * 2);
-			if (!nb) {
-				err = -ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-			size *= 2;
-		}
-		n = sys->pread(fd, buf + done, size - 1 - done, (off_t)done);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			goto fail;
-		}
-		if (n == 0)
+	/* A buffer filled to the brim may not be the whole file: grow it. */
+	while (!(err = read_upto(fd, buf, size - 1, &done)) &&
+	       done == size - 1) {
+		if (size >= SYS_READ_ALL_MAX) {
+			err = -EFBIG;
 			break;
-		done += (size_t)n;
+		}
+		nb = realloc(buf, size * 2);
+		if (!nb) {
+			err = -ENOMEM;
+			break;
+		}
+		buf = nb;
+		size *= 2;
+	}
+	sys->close(fd);
+	if (err) {
+		free(buf);
+		return err;
 	}
 	buf[done] = '\0';
-	sys->close(fd);
 	*out = buf;
 	return (ssize_t)done;
-fail:
-	free(buf);
-	sys->close(fd);
-	return err;
 }
 
 int sys_write_file(const char *path, const char *buf, size_t len)
