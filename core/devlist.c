@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Hot-plug bookkeeping: the shown devices against the bound ones. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/devlist.h"
 
@@ -15,8 +19,8 @@ static bool listed(const char *const *list, int n, const char *name)
 }
 
 int devlist_diff(const char *const *shown, int nshown, const char *const *bound,
-		 int nbound, const char *const *only, int nonly, bool *remove,
-		 bool *add)
+		 int nbound, const char *const *only, int nonly,
+		 const bool *meant, bool *remove, bool *add)
 {
 	int i, changes = 0;
 
@@ -27,10 +31,23 @@ int devlist_diff(const char *const *shown, int nshown, const char *const *bound,
 	}
 	for (i = 0; i < nbound; i++) {
 		/* Quadratic, but a machine has a handful of vfio devices. */
-		add[i] = (!nonly || listed(only, nonly, bound[i])) &&
+		add[i] = (nonly ? listed(only, nonly, bound[i]) :
+				  !meant || meant[i]) &&
 			 !listed(shown, nshown, bound[i]) &&
 			 !listed(bound, i, bound[i]);
 		changes += add[i];
 	}
 	return changes;
+}
+
+bool devlist_recorded(const char *bdf)
+{
+	const char *state = getenv("VFIO_BIND_STATE");
+	char path[PATH_MAX];
+	int n;
+
+	if (!state || !*state)
+		state = "/run/vfio-bind";
+	n = snprintf(path, sizeof(path), "%s/%s", state, bdf);
+	return n > 0 && (size_t)n < sizeof(path) && !access(path, F_OK);
 }

@@ -7,13 +7,21 @@
 
 /*
  * Compare the devices shown with those bound to vfio-pci now. only (nonly
- * entries, from --device=) restricts the devices wanted; nonly == 0 wants
- * every bound device. Sets remove[i] for each shown[i] that is no longer
- * bound (or not wanted) and add[j] for each bound[j] that is wanted and not
- * shown; a name listed twice counts once. Returns the number of flags set.
+ * entries, from --device=) restricts the devices wanted; with nonly == 0 a
+ * bound device is wanted when meant[j] says it is meant for vfiofs (NULL:
+ * every one, -o adopt=all). Sets remove[i] for each shown[i] that is no
+ * longer bound (or not in only) and add[j] for each bound[j] that is wanted
+ * and not shown; a name listed twice counts once. Returns the number of
+ * flags set.
  */
 int devlist_diff(const char *const *shown, int nshown, const char *const *bound,
-		 int nbound, const char *const *only, int nonly, bool *remove,
-		 bool *add);
+		 int nbound, const char *const *only, int nonly,
+		 const bool *meant, bool *remove, bool *add);
+
+/*
+ * Whether vfio-bind bound BDF for vfiofs: its record, STATE/BDF, exists
+ * (STATE is $VFIO_BIND_STATE, default /run/vfio-bind, as vfio-bind has it).
+ */
+bool devlist_recorded(const char *bdf);
 
 #endif

@@ -46,6 +46,7 @@ static struct list_head devs = LIST_HEAD_INIT(devs); /* shown: fs_dev */
 static struct node *root;
 static const char *const *only;
 static int nonly;
+static bool adopt_all; /* -o adopt=all: every device bound after the mount */
 static int ino_fd = -1; /* libinotifytools' inotify fd */
 static int timer_fd = -1;
 static int uevent_fd = -1;
@@ -135,7 +136,7 @@ static void rescan(void)
 	struct fs_dev **shown_dev = NULL, *dev;
 	const char **shown = NULL;
 	char **bound = NULL;
-	bool *rm = NULL, *add = NULL;
+	bool *rm = NULL, *add = NULL, *meant = NULL;
 	int nb, ns = 0, i, failed = 0;
 
 	nb = sysfs_vfio_devices(&bound);
@@ -150,7 +151,8 @@ static void rescan(void)
 	shown = calloc(ns + 1, sizeof(*shown));
 	rm = calloc(ns + 1, sizeof(*rm));
 	add = calloc(nb + 1, sizeof(*add));
-	if (!shown_dev || !shown || !rm || !add) {
+	meant = calloc(nb + 1, sizeof(*meant));
+	if (!shown_dev || !shown || !rm || !add || !meant) {
 		log_warn("hot-plug: out of memory");
 		goto out;
 	}
@@ -159,8 +161,13 @@ static void rescan(void)
 		shown_dev[i] = dev;
 		shown[i++] = dev->d->bdf;
 	}
+	/* F5: a device bound after the mount is taken only when it is meant
+	 * for vfiofs (vfio-bind's record); one that QEMU, libvirt or DPDK
+	 * bound stays free for them. */
+	for (i = 0; i < nb; i++)
+		meant[i] = devlist_recorded(bound[i]);
 	if (!devlist_diff(shown, ns, (const char *const *)bound, nb, only,
-			  nonly, rm, add))
+			  nonly, adopt_all ? NULL : meant, rm, add))
 		goto out;
 	for (i = 0; i < ns; i++)
 		if (rm[i])
@@ -176,6 +183,7 @@ out:
 	free(shown);
 	free(rm);
 	free(add);
+	free(meant);
 	sysfs_free_list(bound, nb);
 }
 
@@ -329,7 +337,8 @@ void hotplug_adopt(struct node *r, struct vfio_device **d, int n)
 		device_show(d[i]);
 }
 
-void hotplug_start(struct fuse_session *se, char **list, int nlist)
+void hotplug_start(struct fuse_session *se, char **list, int nlist,
+		   bool adopt_every)
 {
 	struct fs_dev *dev;
 	int res;
@@ -337,6 +346,7 @@ void hotplug_start(struct fuse_session *se, char **list, int nlist)
 	notify_start(se);
 	only = (const char *const *)list;
 	nonly = nlist;
+	adopt_all = adopt_every;
 	started = true;
 	list_for_each_entry (dev, &devs, link)
 		watch_req(dev);

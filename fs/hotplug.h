@@ -18,9 +18,11 @@ void hotplug_adopt(struct node *root, struct vfio_device **devs, int n);
 /*
  * After loop_init: watch each device's request interrupt and /dev/vfio,
  * then look for devices bound since the mount. only/nonly: the --device=
- * list (nonly == 0: every device). Failures are logged, never fatal.
+ * list; with nonly == 0, the devices vfio-bind bound for vfiofs, or every
+ * device with adopt_all (-o adopt=all). Failures are logged, never fatal.
  */
-void hotplug_start(struct fuse_session *se, char **only, int nonly);
+void hotplug_start(struct fuse_session *se, char **only, int nonly,
+		   bool adopt_all);
 /*
  * Before loop_fini: answer every device's parked reads (ENODEV), stop
  * watching, and stop sending notifications (notify_join after unmount).

@@ -28,6 +28,7 @@ struct cmdline {
 	int nr_devices;
 	bool nommap, noiommu;
 	bool unsafe_delegate; /* -o unsafe_delegate: noiommu to other users */
+	bool adopt_all; /* -o adopt=all: every device bound after the mount */
 	bool iommufd, type1; /* -o iommufd, -o type1: the backend asked for */
 	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
@@ -48,6 +49,7 @@ enum {
 	KEY_DEFAULT_PERMISSIONS,
 	KEY_SUBTYPE,
 	KEY_UNSAFE_DELEGATE,
+	KEY_ADOPT,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -64,6 +66,7 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_KEY("unsafe_delegate", KEY_UNSAFE_DELEGATE),
+	FUSE_OPT_KEY("adopt=", KEY_ADOPT),
 	FUSE_OPT_END
 };
 
@@ -164,6 +167,18 @@ static int opt_proc(void *data, const char *arg, int key,
 	case KEY_UNSAFE_DELEGATE:
 		cl->unsafe_delegate = true;
 		return 0;
+	case KEY_ADOPT:
+		if (strcmp(val, "all") && strcmp(val, "vfio-bind")) {
+			fprintf(stderr,
+				"vfiofs: -o %s: must be adopt=vfio-bind (the "
+				"default: devices bound after the mount by "
+				"vfio-bind) or adopt=all (every one)\n",
+				arg);
+			cl->bad = true;
+			return -1;
+		}
+		cl->adopt_all = !strcmp(val, "all");
+		return 0;
 	case KEY_SUBTYPE:
 		/* The mount is fuse.vfiofs: the mount watch and the unit find
 		 * it by that name (F22). */
@@ -183,6 +198,10 @@ static void usage(const char *prog)
 	       "Shows the PCI devices bound to vfio-pci as files.\n\n"
 	       "vfiofs options:\n"
 	       "    --device=BDF           only this device (repeatable)\n"
+	       "    -o adopt=all           take every device bound to "
+	       "vfio-pci after the mount\n"
+	       "                           (default adopt=vfio-bind: only "
+	       "those vfio-bind bound)\n"
 	       "    -o nommap              always use pread/pwrite, never "
 	       "mmap\n"
 	       "    -o bulk_width=N        widest access of a bulk transfer "
@@ -421,7 +440,7 @@ int main(int argc, char *argv[])
 		goto out_loop;
 	}
 	/* After daemonizing: the notifications run on a short-lived thread. */
-	hotplug_start(se, cl.devices, cl.nr_devices);
+	hotplug_start(se, cl.devices, cl.nr_devices, cl.adopt_all);
 	mountwatch_start(copts.mountpoint);
 	res = loop_run();
 	ret = res < 0 ? 1 : 0;

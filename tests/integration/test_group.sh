@@ -6,7 +6,9 @@
 # driver the group becomes viable and 08.1 appears; 08.0 bound to vfio-pci
 # then joins a group whose /dev/vfio node is already there, which only a
 # kernel uevent tells, and appears too. Bound by hand (sysfs), not with
-# vfio-bind, which would refuse the first step.
+# vfio-bind, which would refuse the first step; vfio-bind's records are
+# written by hand too, so that the mount takes them (a device bound after
+# the mount without one stays free for other VFIO users: test_adopt).
 # Without an IOMMU (VFIOFS_IOMMU=none) there are no shared groups: vfio-pci
 # makes each function its own no-IOMMU group when it binds it, so 08.1
 # alone is shown at once, and 08.0 comes with a group of its own.
@@ -53,6 +55,9 @@ touch "$LOG"
 lines0=$(wc -l <"$LOG")
 
 # 08.1 alone on vfio-pci: its group is not viable.
+mkdir -p /run/vfio-bind
+echo serial >/run/vfio-bind/$S
+echo none >/run/vfio-bind/$P
 echo vfio-pci >"$sys/$P/driver_override"
 echo "$P" >/sys/bus/pci/drivers_probe 2>/dev/null
 check_eq "08.1 is on vfio-pci" vfio-pci "$(drv $P)"
@@ -104,6 +109,7 @@ for d in $P $S; do
 	echo >"$sys/$d/driver_override"
 	check "$d leaves the mount" wait_for sh -c "! test -e '$M/$d'"
 done
+rm -f /run/vfio-bind/$S /run/vfio-bind/$P
 echo "$S" >/sys/bus/pci/drivers/serial/bind 2>/dev/null
 check_eq "08.0 is on serial again" serial "$(drv $S)"
 check_eq "08.1 has no driver again" none "$(drv $P)"

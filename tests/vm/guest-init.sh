@@ -115,6 +115,10 @@ for d in /sys/bus/pci/devices/*; do
 	echo vfio-pci >"$d/driver_override"
 	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null || true
 	BOUND="$BOUND $bdf"
+	# Bound for vfiofs, as vfio-bind records it (no driver before): a
+	# mount takes it again when a test binds it once more.
+	mkdir -p /run/vfio-bind
+	echo none >"/run/vfio-bind/$bdf"
 done
 # Wait (bounded) for each device's /dev/vfio/<group> (noiommu-<group>). A
 # no-IOMMU group only exists once vfio-pci has the device: look it up after.

@@ -3,6 +3,7 @@
 #   build/kernels/<kver>/vmlinuz         the kernel
 #   build/kernels/<kver>/modules/*.ko    the modules the bed needs (uncompressed)
 #   build/kernels/<kver>/modules.order   their file names, in load order
+#   build/kernels/<kver>/modules.extra   host drivers test_inuse loads (not at boot)
 #   build/kernels/<kver>/stamp           the Debian package and version
 # Cached: a kernel is fetched again only when the versioned package that the
 # meta-package points to changed. Usage: kernels.sh [6.1|6.12 ...]
@@ -16,6 +17,13 @@ KVERS=${*:-"6.1 6.12"}
 # vfio_virqfd is a module in 6.1 and part of vfio.ko since 6.2 (no entry in
 # modules.builtin there): a trailing ? marks a module that may be absent.
 MODS="irqbypass vfio vfio_iommu_type1 vfio_virqfd? vfio-pci-core vfio-pci fuse"
+# Host drivers for test_inuse (vfio-bind must refuse what the host uses),
+# kept in modules/ and listed in modules.extra, in load order, but not
+# loaded at boot: the test loads them. nvme's dependencies differ by kernel
+# (6.1: t10-pi and its CRCs; 6.12: nvme-auth), hence the ?s.
+EXTRA="crct10dif_common? crc-t10dif? crc64? crc64-rocksoft? t10-pi? nvme-auth? nvme-core nvme e1000e minix"
+# Bumped when the lists change, so that cached kernels are extracted again.
+MODSET=2
 
 meta_of() {
 	case $1 in
@@ -50,7 +58,7 @@ for kv in $KVERS; do
 		exit 1
 	fi
 	ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
-	want="$pkg $ver"
+	want="$pkg $ver modules $MODSET"
 	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$want" ] &&
 		[ -f "$dir/vmlinuz" ] && [ -f "$dir/modules.order" ]; then
 		continue
@@ -68,7 +76,7 @@ for kv in $KVERS; do
 			timeout 600 apt-get update -q >&2 || true
 			updated=1
 			pkg=$(resolve "$meta")
-			want="$pkg $(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')"
+			want="$pkg $(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p') modules $MODSET"
 		fi
 		if [ -z "$pkg" ] || ! (cd "$tmp" && timeout 900 apt-get download -q "$pkg" >&2); then
 			rm -rf "$tmp"
@@ -89,7 +97,13 @@ for kv in $KVERS; do
 	cp "$tmp"/x/boot/vmlinuz-* "$dir.new/vmlinuz"
 	mdir=$(ls -d "$tmp"/x/lib/modules/*)
 	: >"$dir.new/modules.order"
-	for m in $MODS; do
+	: >"$dir.new/modules.extra"
+	list=modules.order
+	for m in $MODS - $EXTRA; do
+		if [ "$m" = - ]; then
+			list=modules.extra
+			continue
+		fi
 		opt=0
 		case $m in *\?) opt=1; m=${m%\?} ;; esac
 		# Module names use _ and - interchangeably.
@@ -115,14 +129,15 @@ for kv in $KVERS; do
 		*.xz) base=${base%.xz}; xz -dc "$f" >"$dir.new/modules/$base" ;;
 		*) cp "$f" "$dir.new/modules/$base" ;;
 		esac
-		echo "$base" >>"$dir.new/modules.order"
+		echo "$base" >>"$dir.new/$list"
 	done
 	# Every dependency of a kept module must be kept or built in.
 	if command -v modinfo >/dev/null 2>&1; then
-		for k in $(cat "$dir.new/modules.order"); do
+		for k in $(cat "$dir.new/modules.order" "$dir.new/modules.extra"); do
 			for d in $(modinfo -F depends "$dir.new/modules/$k" | tr , ' '); do
 				dd=$(echo "$d" | tr - _)
-				tr - _ <"$dir.new/modules.order" | grep -qx "$dd.ko" && continue
+				cat "$dir.new/modules.order" "$dir.new/modules.extra" |
+					tr - _ | grep -qx "$dd.ko" && continue
 				echo "kernels: $kv: $k needs $d, which is not kept" >&2
 				exit 1
 			done

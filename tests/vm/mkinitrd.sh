@@ -39,7 +39,8 @@ printf 'root:x:0:\ntester:x:1000:\n' >"$stage/etc/group"
 mkdir -p "$stage/run"
 
 cp "$KDIR/modules.order" "$stage/lib/modules/vfiofs/"
-for m in $(cat "$KDIR/modules.order"); do
+[ ! -f "$KDIR/modules.extra" ] || cp "$KDIR/modules.extra" "$stage/lib/modules/vfiofs/"
+for m in $(cat "$KDIR/modules.order" "$KDIR/modules.extra" 2>/dev/null); do
 	cp "$KDIR/modules/$m" "$stage/lib/modules/vfiofs/"
 done
 cp "$KDIR/stamp" "$stage/etc/kernel-package"

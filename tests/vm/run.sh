@@ -15,7 +15,8 @@
 #   vfiofs.iommu=vtd|none and the options as vfiofs.opts=LIST, and exports
 #   VFIOFS_IOMMU and VFIOFS_OPTS ("-o LIST") to the tests.
 # Devices at fixed addresses (see tests/integration/lib.sh):
-#   0000:00:03.0 edu        0000:00:04.0 nvme        0000:00:05.0 ivshmem-plain
+#   0000:00:03.0 edu        0000:00:04.0 nvme (a 16 MiB namespace)
+#   0000:00:05.0 ivshmem-plain
 #   0000:01:00.0 e1000e (behind the pcie-root-port at 00:06.0)
 #   0000:00:07.0 pci-testdev
 #   0000:00:08.0 pci-serial (the guest's serial driver) and 0000:00:08.1
@@ -93,10 +94,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 INITRD=$work/initrd.gz
 SHM=$work/ivshmem.mem
+NVM=$work/nvme.img
 VGARG="" VGCMD=""
 [ "$VG" = 1 ] && VGARG=--valgrind VGCMD=" vfiofs.valgrind=1"
 "$ROOT/tests/vm/mkinitrd.sh" $VGARG "$KVER" "$BIN" "$INITRD"
 dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
+# nvme's namespace (test_inuse puts swap and a filesystem on it): sparse.
+truncate -s 16M "$NVM"
 
 # The IOMMU mode: the emulated VT-d, or none (no-IOMMU: DMA to physical
 # addresses, so edu must reach all of them).
@@ -131,7 +135,8 @@ fi
 set -- qemu-system-x86_64 -M q35 -m 512 -smp 2 -nographic -no-reboot \
 	-vga none -nic none $VTD \
 	-device "$EDU" \
-	-device nvme,serial=vfiofs1,addr=04.0 \
+	-drive file="$NVM",if=none,id=nvm,format=raw \
+	-device nvme,serial=vfiofs1,drive=nvm,addr=04.0 \
 	-object memory-backend-file,id=M,size=1M,mem-path="$SHM",share=on \
 	-device ivshmem-plain,memdev=M,addr=05.0 \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=06.0 \
