@@ -168,7 +168,7 @@ static int opt_proc(void *data, const char *arg, int key,
 		cl->unsafe_delegate = true;
 		return 0;
 	case KEY_ADOPT:
-		if (strcmp(val, "all") && strcmp(val, "vfio-bind")) {
+		if (strcmp(val, "all") != 0 && strcmp(val, "vfio-bind") != 0) {
 			fprintf(stderr,
 				"vfiofs: -o %s: must be adopt=vfio-bind (the "
 				"default: devices bound after the mount by "
