@@ -40,14 +40,18 @@ int devlist_diff(const char *const *shown, int nshown, const char *const *bound,
 	return changes;
 }
 
-bool devlist_recorded(const char *bdf)
+const char *devlist_state_dir(void)
 {
 	const char *state = getenv("VFIO_BIND_STATE");
+
+	return state && *state ? state : "/run/vfio-bind";
+}
+
+bool devlist_recorded(const char *bdf)
+{
 	char path[PATH_MAX];
 	int n;
 
-	if (!state || !*state)
-		state = "/run/vfio-bind";
-	n = snprintf(path, sizeof(path), "%s/%s", state, bdf);
+	n = snprintf(path, sizeof(path), "%s/%s", devlist_state_dir(), bdf);
 	return n > 0 && (size_t)n < sizeof(path) && !access(path, F_OK);
 }

@@ -23,5 +23,7 @@ int devlist_diff(const char *const *shown, int nshown, const char *const *bound,
  * (STATE is $VFIO_BIND_STATE, default /run/vfio-bind, as vfio-bind has it).
  */
 bool devlist_recorded(const char *bdf);
+/* That directory: $VFIO_BIND_STATE, or /run/vfio-bind. */
+const char *devlist_state_dir(void);
 
 #endif

@@ -213,7 +213,9 @@ static void inotify_ready(int fd, uint32_t events, void *arg)
 	 * events at once and hands them out one by one: drain it all, the
 	 * fd is not readable for those any more. */
 	while ((ev = inotifytools_next_events(0, 1))) {
-		log_debug("hot-plug: /dev/vfio/%s: %s", ev->len ? ev->name : "",
+		log_debug("hot-plug: %s%s: %s",
+			  inotifytools_filename_from_wd(ev->wd) ?: "",
+			  ev->len ? ev->name : "",
 			  inotifytools_event_to_str(ev->mask));
 		n++;
 	}
@@ -317,6 +319,15 @@ static int inotify_start(void)
 		inotifytools_cleanup();
 		return res;
 	}
+	/* vfio-bind's records: `vfio-bind BDF` of a device that is on
+	 * vfio-pci already only writes one. Where there is no such directory
+	 * yet, the bind that makes it also makes a group node. */
+	if (!access(devlist_state_dir(), F_OK) &&
+	    !inotifytools_watch_file(devlist_state_dir(),
+				     IN_CREATE | IN_MOVED_TO))
+		log_warn("hot-plug: watching %s: %s", devlist_state_dir(),
+			 strerror(inotifytools_error() ? inotifytools_error() :
+							 EIO));
 	res = loop_add_fd(fd, inotify_ready, NULL);
 	if (res < 0) {
 		inotifytools_cleanup();

@@ -60,9 +60,16 @@ check "a mount while $d is free" vfiofs_mount "$A"
 check "takes it" test -e "$A/$d/vendor"
 check "unmount it" vfiofs_umount "$A"
 
+# vfio-bind of a device on vfio-pci already only records it: the mount,
+# watching the records, takes it.
+check_not "$d is not in the default mount" test -e "$M/$d"
+check "vfio-bind $d (on vfio-pci already)" vfio-bind "$d"
+check "vfio-bind records it" test -e "/run/vfio-bind/$d"
+check "the default mount takes it" wait_path "$M/$d/vendor" 1
+
 # vfio-bind binds for vfiofs: the default mount takes it by hot-plug.
-echo "$d" >/sys/bus/pci/drivers/vfio-pci/unbind
-echo >"$sys/driver_override"
+check "vfio-bind --restore $d" vfio-bind --restore "$d"
+check "it leaves the mount" wait_path "$M/$d" 0
 check "vfio-bind $d" vfio-bind "$d"
 check "vfio-bind records it" test -e "/run/vfio-bind/$d"
 check "the default mount takes it" wait_path "$M/$d/vendor" 1
