@@ -50,6 +50,38 @@ int text_parse_u64(const char *buf, size_t len, uint64_t *out)
 	return parse_num(buf, len, out);
 }
 
+int text_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	uint64_t v = 0;
+	size_t i = 0;
+	unsigned int shift = 0;
+
+	for (; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (!i)
+		return -EINVAL;
+	if (s[i]) {
+		char c = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+
+		u = strchr(units, c);
+		if (!u || !c)
+			return -EINVAL;
+		/* "K" or "KiB" (that spelling only) */
+		if (s[i + 1] && strcmp(s + i + 1, "iB") != 0)
+			return -EINVAL;
+		shift = 10 * (unsigned int)(u - units + 1);
+	}
+	if (shift && v > UINT64_MAX >> shift)
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
 int text_parse_one(const char *buf, size_t len)
 {
 	uint64_t val;

@@ -33,6 +33,8 @@ struct vfio_opts {
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
 	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
+	bool dma_limit_set; /* dma_limit holds the mount's limit (F15) */
+	uint64_t dma_limit; /* bytes of DMA buffers (vfio_dma_mount_limit) */
 };
 
 struct vfio_group {
