@@ -15,7 +15,9 @@
 
 #include "core/irq.h"
 
-#define VFIO_BDF_LEN 16 /* "0000:00:03.0" + NUL, rounded */
+/* "0000:00:03.0" + NUL, or a domain of up to 8 digits (VMD's 10000:e1:00.0;
+ * "ffffffff:ff:1f.7"), rounded */
+#define VFIO_BDF_LEN 20
 #define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
 
 /* How devices reach the IOMMU. */

@@ -88,7 +88,7 @@ static int opt_proc(void *data, const char *arg, int key,
 	struct cmdline *cl = data;
 	const char *val = strchr(arg, '=');
 	unsigned long v;
-	char **devs, bdf[16];
+	char **devs, bdf[VFIO_BDF_LEN];
 	int i;
 
 	val = val ? val + 1 : "";
