@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -322,6 +323,30 @@ int sysfs_group_culprits(int group, char *buf, size_t size)
 	}
 	closedir(dir);
 	return n;
+}
+
+enum sysfs_sriov sysfs_sriov_role(const char *bdf)
+{
+	char path[PATH_MAX], pf[64], drv[256], pfdrv[256];
+	int fd;
+
+	if (sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/physfn", bdf))
+		return SYSFS_SRIOV_NONE;
+	if (!link_base(path, pf, sizeof(pf))) {
+		if (sysfs_driver(bdf, drv, sizeof(drv)) < 0 ||
+		    sysfs_driver(pf, pfdrv, sizeof(pfdrv)) < 0 || !drv[0] ||
+		    strcmp(drv, pfdrv) != 0)
+			return SYSFS_SRIOV_VF_HOST;
+		return SYSFS_SRIOV_VF;
+	}
+	if (sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/sriov_totalvfs",
+		       bdf))
+		return SYSFS_SRIOV_NONE;
+	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return SYSFS_SRIOV_NONE;
+	sys->close(fd);
+	return SYSFS_SRIOV_PF;
 }
 
 int sysfs_reset_method_read(const char *bdf, char *buf, size_t size)

@@ -53,6 +53,17 @@ int sysfs_driver(const char *bdf, char *buf, size_t size);
  */
 int sysfs_group_culprits(int group, char *buf, size_t size);
 
+/* A device's part in SR-IOV, as far as a VF token goes (vfio-pci's
+ * vfio_pci_validate_vf_token): only these may be given one. */
+enum sysfs_sriov {
+	SYSFS_SRIOV_NONE, /* neither: a token would be refused (EINVAL) */
+	SYSFS_SRIOV_PF, /* a PF (it has sriov_totalvfs) */
+	SYSFS_SRIOV_VF, /* a VF whose PF is bound to the VF's own driver */
+	SYSFS_SRIOV_VF_HOST, /* a VF whose PF has another (host) driver */
+};
+/* From <sysfs>/bus/pci/devices/BDF/{physfn,sriov_totalvfs}. */
+enum sysfs_sriov sysfs_sriov_role(const char *bdf);
+
 /* reset_method: read into buf ("flr pm\n", or "\n" when the device has no
  * reset_method file); write passes the kernel's errno through. */
 int sysfs_reset_method_read(const char *bdf, char *buf, size_t size);

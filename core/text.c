@@ -82,6 +82,42 @@ int text_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int text_parse_uuid(const char *s, uint8_t out[16], char *canon)
+{
+	uint8_t b[16];
+	size_t i, k = 0;
+	int hi = -1;
+
+	if (strlen(s) != 36)
+		return -EINVAL;
+	for (i = 0; i < 36; i++) {
+		int d;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		d = hexval(s[i]);
+		if (d < 0)
+			return -EINVAL;
+		if (hi < 0) {
+			hi = d;
+		} else {
+			b[k++] = (uint8_t)(hi << 4 | d);
+			hi = -1;
+		}
+	}
+	memcpy(out, b, sizeof(b));
+	if (canon)
+		snprintf(canon, 37,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+			 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
 int text_parse_one(const char *buf, size_t len)
 {
 	uint64_t val;

@@ -35,6 +35,10 @@ struct vfio_opts {
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
 	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
+	/* -o vf_token=UUID: given to SR-IOV PFs and VFs on vfio-pci */
+	bool vf_token_set;
+	uint8_t vf_token[16];
+	char vf_token_str[37]; /* lower-case, as the kernel parses it */
 	bool dma_limit_set; /* dma_limit holds the mount's limit (F15) */
 	uint64_t dma_limit; /* bytes of DMA buffers (vfio_dma_mount_limit) */
 };

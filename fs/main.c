@@ -34,6 +34,9 @@ struct cmdline {
 	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
 	uint64_t dma_limit; /* -o dma_limit=, bytes; 0: not given */
+	bool vf_token_set; /* -o vf_token=UUID */
+	uint8_t vf_token[16];
+	char vf_token_str[37];
 	bool bad;
 };
 
@@ -52,6 +55,7 @@ enum {
 	KEY_SUBTYPE,
 	KEY_UNSAFE_DELEGATE,
 	KEY_DMA_LIMIT,
+	KEY_VF_TOKEN,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -69,6 +73,7 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_KEY("unsafe_delegate", KEY_UNSAFE_DELEGATE),
 	FUSE_OPT_KEY("dma_limit=", KEY_DMA_LIMIT),
+	FUSE_OPT_KEY("vf_token=", KEY_VF_TOKEN),
 	FUSE_OPT_END
 };
 
@@ -169,6 +174,18 @@ static int opt_proc(void *data, const char *arg, int key,
 	case KEY_UNSAFE_DELEGATE:
 		cl->unsafe_delegate = true;
 		return 0;
+	case KEY_VF_TOKEN:
+		if (text_parse_uuid(val, cl->vf_token, cl->vf_token_str) < 0) {
+			fprintf(stderr,
+				"vfiofs: -o vf_token=%s: not a UUID (want "
+				"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex "
+				"digits; uuidgen makes one)\n",
+				val);
+			cl->bad = true;
+			return -1;
+		}
+		cl->vf_token_set = true;
+		return 0;
 	case KEY_DMA_LIMIT: {
 		int r = text_parse_size(val, &cl->dma_limit);
 
@@ -218,6 +235,8 @@ static void usage(const char *prog)
 	       "    -o dma_limit=SIZE      cap on all DMA buffers together "
 	       "(bytes; K, M, G, T:\n"
 	       "                           powers of 1024; default 256M)\n"
+	       "    -o vf_token=UUID       the VF token of SR-IOV PFs and "
+	       "VFs on vfio-pci\n"
 	       "    -o unsafe_delegate     allow noiommu with allow_other "
 	       "or uid= (makes them root)\n"
 	       "    -o iommufd             devices through their own files "
@@ -400,6 +419,9 @@ int main(int argc, char *argv[])
 	vopts.nommap = cl.nommap;
 	vopts.bulk_width = cl.bulk_width;
 	vopts.wait_ms = 2000;
+	vopts.vf_token_set = cl.vf_token_set;
+	memcpy(vopts.vf_token, cl.vf_token, sizeof(vopts.vf_token));
+	memcpy(vopts.vf_token_str, cl.vf_token_str, sizeof(vopts.vf_token_str));
 	/* A root daemon mounting for another user pins for it: never more
 	 * than that user could pin itself (F15). */
 	res = vfio_dma_mount_limit(cl.dma_limit,

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/sys.h"
+#include "core/text.h"
 #include "core/vfio.h"
 
 #define CONT_FD 100
@@ -54,6 +55,11 @@ static struct {
 	uint64_t mmap_off[8];
 	uint8_t cfg[256];
 	int reset_errno; /* VFIO_DEVICE_RESET fails with it */
+	const char *expect_name; /* VFIO_GROUP_GET_DEVICE_FD's; NULL: BDF */
+	int getfd_errno; /* VFIO_GROUP_GET_DEVICE_FD fails with it */
+	int features; /* VFIO_DEVICE_FEATURE calls */
+	uint32_t feature_argsz, feature_flags;
+	uint8_t feature_data[16];
 } k;
 
 static int fake_open(const char *path, int flags, mode_t mode)
@@ -202,8 +208,23 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		return 0;
 	case VFIO_GROUP_GET_DEVICE_FD:
 		assert_int_equal(fd, GROUP_FD);
-		assert_string_equal(arg, BDF);
+		assert_string_equal(arg, k.expect_name ? k.expect_name : BDF);
+		if (k.getfd_errno) {
+			errno = k.getfd_errno;
+			return -1;
+		}
 		return DEV_FD;
+	case VFIO_DEVICE_FEATURE: {
+		const struct vfio_device_feature *f = arg;
+
+		assert_int_equal(fd, DEV_FD);
+		k.features++;
+		k.feature_argsz = f->argsz;
+		k.feature_flags = f->flags;
+		assert_true(f->argsz >= sizeof(*f) + 16);
+		memcpy(k.feature_data, f->data, 16);
+		return 0;
+	}
 	case VFIO_DEVICE_GET_INFO: {
 		struct vfio_device_info *di = arg;
 
@@ -785,6 +806,166 @@ static void test_no_request_irq(void **state)
 	vfio_container_close(&c);
 }
 
+/* ---- -o vf_token: SR-IOV PFs and VFs on vfio-pci ---- */
+
+#define PF "0000:00:02.0"
+#define TOKEN "2ab74b2c-5941-4b9f-a10e-001cdeadbeef"
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* BDF a VF of PF (bound to pf_drv), itself on vfio-pci; or a PF. */
+static void sriov_tree(const char *role, const char *pf_drv)
+{
+	sh("cd '%s/bus/pci' && rm -rf devices/" PF " devices/" BDF "/physfn "
+	   "devices/" BDF "/sriov_totalvfs devices/" BDF "/driver",
+	   tree);
+	if (!strcmp(role, "vf")) {
+		sh("cd '%s/bus/pci' && mkdir -p drivers/vfio-pci drivers/%s "
+		   "devices/" PF " && ln -s ../" PF " devices/" BDF "/physfn "
+		   "&& ln -s ../../drivers/vfio-pci devices/" BDF "/driver && "
+		   "ln -s ../../drivers/%s devices/" PF "/driver",
+		   tree, pf_drv, pf_drv);
+	} else if (!strcmp(role, "pf")) {
+		sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
+		   tree);
+	}
+}
+
+static void token_opts(struct vfio_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->vf_token_set = true;
+	assert_int_equal(text_parse_uuid(TOKEN, o->vf_token, o->vf_token_str),
+			 0);
+}
+
+static void test_vf_token_vf(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("vf", "vfio-pci");
+	token_opts(&o);
+	k.expect_name = BDF " vf_token=" TOKEN;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0); /* only a PF sets it */
+	vfio_device_close(d);
+	/* The wrong token: the kernel's EACCES, said and passed on. */
+	k.getfd_errno = EACCES;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	assert_null(d);
+	vfio_container_close(&c);
+	/* Without the option a VF opens by its name (and EACCES says why). */
+	memset(&o, 0, sizeof(o));
+	k.expect_name = NULL;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	k.getfd_errno = 0;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* A VF whose PF has a host driver takes no token (the kernel's EINVAL). */
+static void test_vf_token_host_pf(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("vf", "ixgbe");
+	token_opts(&o);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* A PF: the token in its name and set with VFIO_DEVICE_FEATURE. */
+static void test_vf_token_pf(void **state)
+{
+	static const uint8_t uuid[16] = { 0x2a, 0xb7, 0x4b, 0x2c, 0x59, 0x41,
+					  0x4b, 0x9f, 0xa1, 0x0e, 0x00, 0x1c,
+					  0xde, 0xad, 0xbe, 0xef };
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("pf", NULL);
+	token_opts(&o);
+	k.expect_name = BDF " vf_token=" TOKEN;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 1);
+	assert_int_equal(k.feature_argsz,
+			 sizeof(struct vfio_device_feature) + 16);
+	assert_int_equal(k.feature_flags,
+			 VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	assert_memory_equal(k.feature_data, uuid, 16);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	/* Without the option: nothing set, the plain name. */
+	memset(&o, 0, sizeof(o));
+	k.expect_name = NULL;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 1);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* Not SR-IOV: the token is not given (vfio-pci would refuse it). */
+static void test_vf_token_plain(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("none", NULL);
+	token_opts(&o);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+/* iommufd mode cannot give it with these headers: refused, said why. */
+static void test_vf_token_iommufd(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+
+	token_opts(&o);
+	o.backend = VFIO_BACKEND_IOMMUFD;
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+	skip();
+#endif
+	assert_int_equal(vfio_container_open(&c, &o), -ENOTSUP);
+	/* Auto: the container. */
+	o.backend = VFIO_BACKEND_AUTO;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_false(c.iommufd);
+	assert_int_equal(c.fd, CONT_FD);
+	vfio_container_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +984,11 @@ int main(void)
 		cmocka_unit_test_setup(test_enable_keeps_bits, setup),
 		cmocka_unit_test_setup(test_request_irq, setup),
 		cmocka_unit_test_setup(test_no_request_irq, setup),
+		cmocka_unit_test_setup(test_vf_token_vf, setup),
+		cmocka_unit_test_setup(test_vf_token_host_pf, setup),
+		cmocka_unit_test_setup(test_vf_token_pf, setup),
+		cmocka_unit_test_setup(test_vf_token_plain, setup),
+		cmocka_unit_test_setup(test_vf_token_iommufd, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -198,6 +198,45 @@ static void test_size(void **state)
 	assert_int_equal(v, 7);
 }
 
+static void test_uuid(void **state)
+{
+	static const uint8_t want[16] = { 0x2a, 0xb7, 0x4b, 0x2c, 0x59, 0x41,
+					  0x4b, 0x9f, 0xa1, 0x0e, 0x00, 0x1c,
+					  0xde, 0xad, 0xbe, 0xef };
+	uint8_t u[16];
+	char c[37];
+
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbeef",
+					 u, c),
+			 0);
+	assert_memory_equal(u, want, 16);
+	assert_string_equal(c, "2ab74b2c-5941-4b9f-a10e-001cdeadbeef");
+	assert_int_equal(text_parse_uuid("2AB74B2C-5941-4B9F-A10E-001CDEADBEEF",
+					 u, c),
+			 0);
+	assert_memory_equal(u, want, 16);
+	assert_string_equal(c, "2ab74b2c-5941-4b9f-a10e-001cdeadbeef");
+	assert_int_equal(text_parse_uuid("00000000-0000-0000-0000-000000000000",
+					 u, NULL),
+			 0);
+	assert_int_equal(text_parse_uuid("", u, c), -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c5941-4b9f-a10e-001cdeadbeef0",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbeeg",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbee",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(
+		text_parse_uuid("{2ab74b2c-5941-4b9f-a10e-001cdeadbee}", u, c),
+		-EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c 5941-4b9f-a10e-001cdeadbeef",
+					 u, c),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_bad_regnames),
 		cmocka_unit_test(test_format_reg),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_uuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
