@@ -408,6 +408,8 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 	err = vfio_device_req_eventfd(d);
 	if (err < 0)
 		log_warn("%s: no request interrupt: %s", bdf, strerror(-err));
+	d->next = c->devices;
+	c->devices = d;
 	*out = d;
 	return 0;
 fail:
@@ -453,10 +455,25 @@ int vfio_device_req_eventfd(struct vfio_device *d)
 	return fd;
 }
 
+/* Out of the container's list of open devices. */
+static void unlink_device(struct vfio_device *d)
+{
+	struct vfio_device **pp;
+
+	for (pp = &d->container->devices; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	}
+	d->next = NULL;
+}
+
 void vfio_device_release(struct vfio_device *d)
 {
 	if (d->released)
 		return;
+	unlink_device(d);
 	vfio_irqs_fini(d);
 	unmap_all(d);
 	if (d->fd >= 0)
