@@ -22,6 +22,13 @@
 
 #define GROUP_WAIT_STEP_MS 10
 
+/* The headers let iommufd mode give a VF token (VFIO_DEVICE_BIND_IOMMUFD). */
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+#define IOMMUFD_VF_TOKEN 1
+#else
+#define IOMMUFD_VF_TOKEN 0
+#endif
+
 static unsigned long iommu_type(const struct vfio_container *c)
 {
 	return c->noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU;
@@ -154,10 +161,25 @@ int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o)
 	}
 	switch (c->opts.backend) {
 	case VFIO_BACKEND_IOMMUFD:
+		if (c->opts.vf_token_set && !IOMMUFD_VF_TOKEN) {
+			log_err("-o vf_token with -o iommufd: this vfiofs was "
+				"built with a <linux/vfio.h> that has no "
+				"VFIO_DEVICE_BIND_FLAG_TOKEN, so it cannot "
+				"give "
+				"the token when it binds a device to iommufd; "
+				"mount without -o iommufd (the VFIO container "
+				"takes the token)");
+			return -ENOTSUP;
+		}
 		return iommufd_open(c, true);
 	case VFIO_BACKEND_AUTO:
 		/* Where the kernel has both: iommufd; else (or when it
 		 * cannot be opened) the container, as always. */
+		if (c->opts.vf_token_set && !IOMMUFD_VF_TOKEN) {
+			log_info("vf_token: using the VFIO container (this "
+				 "build cannot give iommufd a VF token)");
+			break;
+		}
 		if (!c->noiommu && !iommufd_open(c, false))
 			return 0;
 		break;

@@ -236,6 +236,82 @@ static void unmap_all(struct vfio_device *d)
 	}
 }
 
+/* Whether the device takes the mount's VF token (-o vf_token). */
+static bool takes_token(const struct vfio_container *c, enum sysfs_sriov role)
+{
+	return c->opts.vf_token_set &&
+	       (role == SYSFS_SRIOV_PF || role == SYSFS_SRIOV_VF);
+}
+
+/*
+ * The device fd from its group: VFIO_GROUP_GET_DEVICE_FD with "BDF", or
+ * "BDF vf_token=UUID" for an SR-IOV PF or VF (vfio_pci_core_match).
+ */
+static int group_device_fd(struct vfio_device *d)
+{
+	const struct vfio_container *c = d->container;
+	enum sysfs_sriov role = c->opts.vf_token_set ?
+					sysfs_sriov_role(d->bdf) :
+					SYSFS_SRIOV_NONE;
+	char name[VFIO_BDF_LEN + 48];
+	int fd, err;
+
+	if (takes_token(c, role))
+		snprintf(name, sizeof(name), "%s vf_token=%s", d->bdf,
+			 c->opts.vf_token_str);
+	else
+		snprintf(name, sizeof(name), "%s", d->bdf);
+	fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD, name);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (err == -EACCES && takes_token(c, role))
+		log_err("%s: the VF token (-o vf_token) was refused: it is not "
+			"the one the %s's owner set",
+			d->bdf, role == SYSFS_SRIOV_VF ? "PF" : "VFs");
+	else if (err == -EACCES &&
+		 (role = sysfs_sriov_role(d->bdf)) == SYSFS_SRIOV_VF)
+		log_err("%s: an SR-IOV VF whose PF is on vfio-pci opens only "
+			"with the VF token its PF's owner set (-o "
+			"vf_token=UUID)",
+			d->bdf);
+	else if (err == -EACCES && role == SYSFS_SRIOV_PF)
+		log_err("%s: an SR-IOV PF whose VFs are in use opens only with "
+			"their VF token (-o vf_token=UUID)",
+			d->bdf);
+	else
+		log_err("%s: get device fd: %s", d->bdf, strerror(-err));
+	return err;
+}
+
+/*
+ * A PF with -o vf_token: set the token (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN)
+ * so that its VFs can be opened, by anyone who knows it. Not fatal.
+ */
+static void set_vf_token(struct vfio_device *d)
+{
+	const struct vfio_container *c = d->container;
+	struct {
+		struct vfio_device_feature f;
+		uint8_t uuid[16];
+	} ft;
+
+	if (!c->opts.vf_token_set || sysfs_sriov_role(d->bdf) != SYSFS_SRIOV_PF)
+		return;
+	memset(&ft, 0, sizeof(ft));
+	ft.f.argsz = sizeof(ft);
+	ft.f.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	memcpy(ft.uuid, c->opts.vf_token, sizeof(ft.uuid));
+	if (sys->ioctl(d->fd, VFIO_DEVICE_FEATURE, &ft) < 0)
+		log_warn("%s: setting the VF token of this PF: %s (SR-IOV "
+			 "must be enabled, see sriov_numvfs, and no VF open)",
+			 d->bdf, strerror(errno));
+	else
+		log_info("%s: VF token set (the -o vf_token one): its VFs "
+			 "open with it",
+			 d->bdf);
+}
+
 int vfio_device_open(struct vfio_container *c, const char *bdf,
 		     struct vfio_device **out)
 {
@@ -273,15 +349,14 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 			goto fail;
 		}
 	} else {
-		d->fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD,
-				   d->bdf);
+		d->fd = group_device_fd(d);
 		if (d->fd < 0) {
-			err = -errno;
+			err = d->fd;
 			d->fd = -1;
-			log_err("%s: get device fd: %s", bdf, strerror(-err));
 			goto fail;
 		}
 	}
+	set_vf_token(d);
 	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di) < 0) {
 		err = -errno;
 		log_err("%s: device info: %s", bdf, strerror(-err));
@@ -333,6 +408,8 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 	err = vfio_device_req_eventfd(d);
 	if (err < 0)
 		log_warn("%s: no request interrupt: %s", bdf, strerror(-err));
+	d->next = c->devices;
+	c->devices = d;
 	*out = d;
 	return 0;
 fail:
@@ -378,10 +455,25 @@ int vfio_device_req_eventfd(struct vfio_device *d)
 	return fd;
 }
 
+/* Out of the container's list of open devices. */
+static void unlink_device(struct vfio_device *d)
+{
+	struct vfio_device **pp;
+
+	for (pp = &d->container->devices; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	}
+	d->next = NULL;
+}
+
 void vfio_device_release(struct vfio_device *d)
 {
 	if (d->released)
 		return;
+	unlink_device(d);
 	vfio_irqs_fini(d);
 	unmap_all(d);
 	if (d->fd >= 0)

@@ -6,6 +6,7 @@
  * the container (the IOAS) reports valid.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,7 @@
 #include "core/dma.h"
 #include "core/dma_noiommu.h"
 #include "core/iommufd.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/sys.h"
 
@@ -37,6 +39,69 @@ uint64_t vfio_dma_default_limit(void)
 	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < limit)
 		limit = rl.rlim_cur;
 	return limit;
+}
+
+/* "256 MiB", "1.5 GiB", "unlimited": for log lines. */
+static const char *human(uint64_t v, char *buf, size_t size)
+{
+	static const char units[][4] = { "B",	"KiB", "MiB", "GiB",
+					 "TiB", "PiB", "EiB" };
+	unsigned int u = 0;
+	uint64_t whole = v;
+
+	if (v == LIMITS_UNLIMITED) {
+		snprintf(buf, size, "unlimited");
+		return buf;
+	}
+	while (whole >= 1024 && !(whole % 1024) && u < 6) {
+		whole /= 1024;
+		u++;
+	}
+	if (u)
+		snprintf(buf, size, "%llu %s", (unsigned long long)whole,
+			 units[u]);
+	else
+		snprintf(buf, size, "%llu bytes", (unsigned long long)v);
+	return buf;
+}
+
+int vfio_dma_mount_limit(uint64_t asked, bool delegate, uid_t uid,
+			 const char *conf_dir, uint64_t *out)
+{
+	uint64_t limit = asked ? asked : vfio_dma_default_limit();
+	uint64_t user = LIMITS_UNLIMITED;
+	char a[32], b[32];
+	int err;
+
+	if (delegate) {
+		err = limits_user_memlock(uid, conf_dir, &user);
+		if (err) {
+			log_err("dma_limit: cannot tell the memlock limit of "
+				"uid %u (limits.conf): %s",
+				(unsigned int)uid, strerror(-err));
+			return err;
+		}
+		if (asked && asked > user)
+			log_warn("dma_limit=%s is above the memlock limit of "
+				 "uid %u (%s, from limits.conf): lowered to %s",
+				 human(asked, a, sizeof(a)), (unsigned int)uid,
+				 human(user, b, sizeof(b)),
+				 human(user, b, sizeof(b)));
+		if (user < limit)
+			limit = user;
+	}
+	log_info("DMA memory limit: %s%s", human(limit, a, sizeof(a)),
+		 !delegate     ? "" :
+		 limit == user ? " (the memlock limit of the uid= user)" :
+				 "");
+	*out = limit;
+	return 0;
+}
+
+uint64_t vfio_dma_limit(const struct vfio_container *c)
+{
+	return c->opts.dma_limit_set ? c->opts.dma_limit :
+				       vfio_dma_default_limit();
 }
 
 void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/vfio.h"
 
@@ -41,6 +42,20 @@ struct vfio_dma_pool {
 
 /* The limit to use: DMA_DEFAULT_LIMIT, lowered to RLIMIT_MEMLOCK if not root. */
 uint64_t vfio_dma_default_limit(void);
+
+/*
+ * The mount's limit (F15): asked (-o dma_limit=, 0: not given) or the
+ * default, and when the mount is delegated (delegate: -o uid= names another
+ * user and the daemon is root) never above what that user could pin itself:
+ * its memlock limit as pam_limits gives it (core/limits.h, limits.conf in
+ * conf_dir, NULL for the default). An asked limit above it is lowered with
+ * a warning naming both. Logs the result; 0 with *out set, or -errno when
+ * the user's limit cannot be found out (logged).
+ */
+int vfio_dma_mount_limit(uint64_t asked, bool delegate, uid_t uid,
+			 const char *conf_dir, uint64_t *out);
+/* The limit of c's pool: c->opts.dma_limit when set, else the default. */
+uint64_t vfio_dma_limit(const struct vfio_container *c);
 
 void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,
 			uint64_t limit);

@@ -313,6 +313,17 @@ int iommufd_device_open(struct vfio_container *c, const char *bdf, int group)
 	if (fd < 0)
 		return fd;
 	b.iommufd = c->iommufd_fd;
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+	/* An SR-IOV PF or VF: the VF token with the bind (-o vf_token). */
+	if (c->opts.vf_token_set) {
+		enum sysfs_sriov role = sysfs_sriov_role(bdf);
+
+		if (role == SYSFS_SRIOV_PF || role == SYSFS_SRIOV_VF) {
+			b.flags |= VFIO_DEVICE_BIND_FLAG_TOKEN;
+			b.token_uuid_ptr = (uintptr_t)c->opts.vf_token;
+		}
+	}
+#endif
 	if (sys->ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) < 0) {
 		err = bind_failed(bdf, group, -errno);
 		goto fail;

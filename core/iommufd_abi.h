@@ -112,4 +112,16 @@ struct vfio_device_detach_iommufd_pt {
 
 #endif /* VFIO_DEVICE_BIND_IOMMUFD */
 
+/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO on a device file (6.6): devices[] hold
+ * iommufd device ids (in place of group_id), and the flags say whether the
+ * mount's iommufd owns all of them. */
+#ifndef VFIO_PCI_HOT_RESET_FLAG_DEV_ID
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID (1 << 0)
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED (1 << 1)
+#endif
+#ifndef VFIO_PCI_DEVID_NOT_OWNED
+#define VFIO_PCI_DEVID_OWNED 0
+#define VFIO_PCI_DEVID_NOT_OWNED -1
+#endif
+
 #endif

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "core/sys.h"
 #include "core/sysfs.h"
+#include "core/vfio.h"
 
 /* <sysfs_root>/fmt...; -ENAMETOOLONG when it does not fit. */
 static int __attribute__((format(printf, 3, 4)))
@@ -37,9 +39,10 @@ static bool is_lhex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
-bool sysfs_is_bdf(const char *s)
+/* "BB:DD.F": bus, device (at most 0x1f), function (at most 7). */
+static bool is_bus_devfn(const char *s)
 {
-	static const char pat[] = "hhhh:hh:hh.f";
+	static const char pat[] = "hh:hh.f";
 	size_t i;
 
 	if (strlen(s) != sizeof(pat) - 1)
@@ -52,24 +55,79 @@ bool sysfs_is_bdf(const char *s)
 		if ((pat[i] == ':' || pat[i] == '.') && s[i] != pat[i])
 			return false;
 	}
-	/* Device numbers stop at 0x1f. */
-	return s[8] == '0' || s[8] == '1';
+	return s[3] == '0' || s[3] == '1';
+}
+
+#define DOMAIN_MAX_DIGITS 8 /* pci_domain_nr is an int; sysfs "%04x" */
+
+bool sysfs_is_bdf(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t n, i;
+
+	if (!colon)
+		return false;
+	n = (size_t)(colon - s);
+	if (n < 4 || n > DOMAIN_MAX_DIGITS || (n > 4 && s[0] == '0'))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!is_lhex(s[i]))
+			return false;
+	return is_bus_devfn(colon + 1);
 }
 
 int sysfs_bdf_canonical(const char *s, char *out, size_t size)
 {
-	char b[13] = "0000:";
-	size_t i, n = strlen(s);
+	char rest[8], b[VFIO_BDF_LEN];
+	unsigned long dom = 0;
+	size_t n = strlen(s), dlen = 0, i;
+	const char *tail = s;
+	int w;
 
-	if (size < 13 || (n != 12 && n != 7))
+	if (n > 7) {
+		/* A domain: 4 to 8 hex digits, then ':'. */
+		dlen = n - 7;
+		if (dlen < 5 || dlen > DOMAIN_MAX_DIGITS + 1 ||
+		    s[dlen - 1] != ':')
+			return -EINVAL;
+		for (i = 0; i < dlen - 1; i++) {
+			int c = tolower((unsigned char)s[i]);
+
+			if (!is_lhex((char)c))
+				return -EINVAL;
+			dom = dom * 16 + (unsigned long)(c <= '9' ?
+								 c - '0' :
+								 c - 'a' + 10);
+		}
+		tail = s + dlen;
+	}
+	if (strlen(tail) != 7)
 		return -EINVAL;
-	memcpy(b + 12 - n, s, n + 1);
-	for (i = 0; b[i]; i++)
-		b[i] = (char)tolower((unsigned char)b[i]);
-	if (!sysfs_is_bdf(b))
+	for (i = 0; i < 8; i++)
+		rest[i] = (char)tolower((unsigned char)tail[i]);
+	if (!is_bus_devfn(rest))
 		return -EINVAL;
-	memcpy(out, b, 13);
+	w = snprintf(b, sizeof(b), "%04lx:%s", dom, rest);
+	if (w < 0 || (size_t)w >= size || !sysfs_is_bdf(b))
+		return -EINVAL;
+	memcpy(out, b, (size_t)w + 1);
 	return 0;
+}
+
+bool sysfs_is_vfio_driver(const char *drv)
+{
+	static const char *const tails[] = { "_vfio_pci", "-vfio-pci" };
+	size_t n = strlen(drv), i;
+
+	if (!strcmp(drv, "vfio-pci"))
+		return true;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		size_t t = strlen(tails[i]);
+
+		if (n > t && !strcmp(drv + n - t, tails[i]))
+			return true;
+	}
+	return false;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -88,47 +146,79 @@ void sysfs_free_list(char **list, int n)
 	free(list);
 }
 
+/* Add the device entries of one driver directory to *list. */
+static int add_driver_devices(const char *path, char ***list, int *n, int *cap)
+{
+	struct dirent *de;
+	DIR *dir;
+	int i;
+
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dir))) {
+		bool dup = false;
+
+		if (!sysfs_is_bdf(de->d_name))
+			continue; /* bind, unbind, new_id, module, ... */
+		for (i = 0; i < *n && !dup; i++)
+			dup = !strcmp((*list)[i], de->d_name);
+		if (dup)
+			continue;
+		if (*n == *cap) {
+			int c = *cap ? *cap * 2 : 8;
+			char **l = realloc(*list, (size_t)c * sizeof(**list));
+
+			if (!l)
+				goto nomem;
+			*list = l;
+			*cap = c;
+		}
+		(*list)[*n] = strdup(de->d_name);
+		if (!(*list)[*n])
+			goto nomem;
+		(*n)++;
+	}
+	closedir(dir);
+	return 0;
+nomem:
+	closedir(dir);
+	return -ENOMEM;
+}
+
 int sysfs_vfio_devices(char ***out)
 {
 	char path[PATH_MAX];
 	char **list = NULL;
 	struct dirent *de;
-	int n = 0, cap = 0, err;
+	int n = 0, cap = 0, err = 0;
 	DIR *dir;
 
 	*out = NULL;
-	err = sysfs_path(path, sizeof(path), "/bus/pci/drivers/vfio-pci");
+	err = sysfs_path(path, sizeof(path), "/bus/pci/drivers");
 	if (err)
 		return err;
 	dir = opendir(path);
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dir))) {
-		if (!sysfs_is_bdf(de->d_name))
-			continue; /* bind, unbind, new_id, module, ... */
-		if (n == cap) {
-			char **l;
-
-			cap = cap ? cap * 2 : 8;
-			l = realloc(list, (size_t)cap * sizeof(*list));
-			if (!l)
-				goto nomem;
-			list = l;
-		}
-		list[n] = strdup(de->d_name);
-		if (!list[n])
-			goto nomem;
-		n++;
+	/* vfio-pci and its variant drivers (mlx5_vfio_pci, ...). */
+	while (!err && (de = readdir(dir))) {
+		if (!sysfs_is_vfio_driver(de->d_name))
+			continue;
+		err = sysfs_path(path, sizeof(path), "/bus/pci/drivers/%s",
+				 de->d_name);
+		if (!err)
+			err = add_driver_devices(path, &list, &n, &cap);
 	}
 	closedir(dir);
+	if (err) {
+		sysfs_free_list(list, n);
+		return err;
+	}
 	if (n)
 		qsort(list, (size_t)n, sizeof(*list), cmp_str);
 	*out = list;
 	return n;
-nomem:
-	closedir(dir);
-	sysfs_free_list(list, n);
-	return -ENOMEM;
 }
 
 /* Basename of a symlink's target into buf. */
@@ -193,7 +283,7 @@ int sysfs_driver(const char *bdf, char *buf, size_t size)
 /* Unbound, or drivers that leave a group viable (driver_managed_dma). */
 static bool driver_ok(const char *drv)
 {
-	return !drv[0] || !strcmp(drv, "vfio-pci") ||
+	return !drv[0] || sysfs_is_vfio_driver(drv) ||
 	       !strcmp(drv, "pcieport") || !strcmp(drv, "pci-stub");
 }
 
@@ -233,6 +323,30 @@ int sysfs_group_culprits(int group, char *buf, size_t size)
 	}
 	closedir(dir);
 	return n;
+}
+
+enum sysfs_sriov sysfs_sriov_role(const char *bdf)
+{
+	char path[PATH_MAX], pf[64], drv[256], pfdrv[256];
+	int fd;
+
+	if (sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/physfn", bdf))
+		return SYSFS_SRIOV_NONE;
+	if (!link_base(path, pf, sizeof(pf))) {
+		if (sysfs_driver(bdf, drv, sizeof(drv)) < 0 ||
+		    sysfs_driver(pf, pfdrv, sizeof(pfdrv)) < 0 || !drv[0] ||
+		    strcmp(drv, pfdrv) != 0)
+			return SYSFS_SRIOV_VF_HOST;
+		return SYSFS_SRIOV_VF;
+	}
+	if (sysfs_path(path, sizeof(path), "/bus/pci/devices/%s/sriov_totalvfs",
+		       bdf))
+		return SYSFS_SRIOV_NONE;
+	fd = sys->open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return SYSFS_SRIOV_NONE;
+	sys->close(fd);
+	return SYSFS_SRIOV_PF;
 }
 
 int sysfs_reset_method_read(const char *bdf, char *buf, size_t size)

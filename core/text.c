@@ -50,6 +50,74 @@ int text_parse_u64(const char *buf, size_t len, uint64_t *out)
 	return parse_num(buf, len, out);
 }
 
+int text_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	uint64_t v = 0;
+	size_t i = 0;
+	unsigned int shift = 0;
+
+	for (; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (!i)
+		return -EINVAL;
+	if (s[i]) {
+		char c = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+
+		u = strchr(units, c);
+		if (!u || !c)
+			return -EINVAL;
+		/* "K" or "KiB" (that spelling only) */
+		if (s[i + 1] && strcmp(s + i + 1, "iB") != 0)
+			return -EINVAL;
+		shift = 10 * (unsigned int)(u - units + 1);
+	}
+	if (shift && v > UINT64_MAX >> shift)
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int text_parse_uuid(const char *s, uint8_t out[16], char *canon)
+{
+	uint8_t b[16];
+	size_t i, k = 0;
+	int hi = -1;
+
+	if (strlen(s) != 36)
+		return -EINVAL;
+	for (i = 0; i < 36; i++) {
+		int d;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		d = hexval(s[i]);
+		if (d < 0)
+			return -EINVAL;
+		if (hi < 0) {
+			hi = d;
+		} else {
+			b[k++] = (uint8_t)(hi << 4 | d);
+			hi = -1;
+		}
+	}
+	memcpy(out, b, sizeof(b));
+	if (canon)
+		snprintf(canon, 37,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x",
+			 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+			 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
 int text_parse_one(const char *buf, size_t len)
 {
 	uint64_t val;

@@ -26,6 +26,21 @@ int text_parse_one(const char *buf, size_t len);
  */
 int text_parse_regname(const char *name, uint64_t *off, unsigned int *width);
 
+/*
+ * A size as a mount option gives it: decimal bytes with an optional suffix
+ * K, M, G, T (any case) or KiB, MiB, GiB, TiB, each a power of 1024.
+ * -EINVAL for anything else (empty, sign, garbage, other suffixes),
+ * -ERANGE when it does not fit 64 bits.
+ */
+int text_parse_size(const char *s, uint64_t *out);
+
+/*
+ * A UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, any case) into its 16
+ * bytes in the order written (the kernel's uuid_t) and, when canon is not
+ * NULL, its lower-case spelling (37 bytes). -EINVAL for anything else.
+ */
+int text_parse_uuid(const char *s, uint8_t out[16], char *canon);
+
 /* Format a register value: "0x%0*llx\n" with 2*width digits. */
 int text_format_reg(char *buf, size_t size, uint64_t val, unsigned int width);
 

@@ -15,7 +15,9 @@
 
 #include "core/irq.h"
 
-#define VFIO_BDF_LEN 16 /* "0000:00:03.0" + NUL, rounded */
+/* "0000:00:03.0" + NUL, or a domain of up to 8 digits (VMD's 10000:e1:00.0;
+ * "ffffffff:ff:1f.7"), rounded */
+#define VFIO_BDF_LEN 20
 #define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
 
 /* How devices reach the IOMMU. */
@@ -33,6 +35,12 @@ struct vfio_opts {
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
 	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
+	/* -o vf_token=UUID: given to SR-IOV PFs and VFs on vfio-pci */
+	bool vf_token_set;
+	uint8_t vf_token[16];
+	char vf_token_str[37]; /* lower-case, as the kernel parses it */
+	bool dma_limit_set; /* dma_limit holds the mount's limit (F15) */
+	uint64_t dma_limit; /* bytes of DMA buffers (vfio_dma_mount_limit) */
 };
 
 struct vfio_group {
@@ -64,6 +72,9 @@ struct vfio_container {
 	unsigned int fd_width;
 	struct vfio_group *groups;
 	struct vfio_dma_pool *dma; /* DMA buffers, mapped again with the IOMMU */
+	/* The devices open in it (not released): a hot reset finds the
+	 * other devices it reset among them. */
+	struct vfio_device *devices;
 };
 
 /* One mmap-able window of a region (the whole region or a sparse area). */
@@ -109,6 +120,7 @@ struct vfio_device {
 	struct vfio_irqs irqs; /* the interrupt type served (core/irq.c) */
 	bool released; /* fd closed after the kernel asked for it back */
 	int req_fd; /* eventfd of the VFIO request interrupt, -1 if none */
+	struct vfio_device *next; /* in container->devices while open */
 };
 
 /* ---- container and groups (core/container.c) ---- */
@@ -171,6 +183,27 @@ int vfio_device_req_eventfd(struct vfio_device *d);
 int vfio_device_enable(struct vfio_device *d);
 /* VFIO_DEVICE_RESET then enable again; -ENOTSUP without a reset. */
 int vfio_device_reset(struct vfio_device *d);
+
+/*
+ * PCI hot reset (core/hotreset.c): the secondary bus (or slot) reset of
+ * the device's bus, which resets every function on it. The affected
+ * devices come from VFIO_DEVICE_GET_PCI_HOT_RESET_INFO; then
+ * VFIO_DEVICE_PCI_HOT_RESET with the fds of their IOMMU groups (type1,
+ * no-IOMMU: each must be a group the container holds) or, in iommufd mode,
+ * an empty list (each must be bound to the mount's iommufd: 6.6+). Every
+ * affected device open in the container counts a reset and is enabled
+ * again, as after vfio_device_reset. -ENOTSUP when the device's bus cannot
+ * be reset (the kernel's ENODEV), -EBUSY (logged, naming them) when it
+ * would reset devices the mount does not hold, -ENODEV once released;
+ * the kernel's errno otherwise.
+ */
+int vfio_device_hot_reset(struct vfio_device *d);
+
+/*
+ * What `echo 1 > reset` does: the function reset where the device has one
+ * (VFIO_DEVICE_FLAGS_RESET), else the hot reset; -ENOTSUP with neither.
+ */
+int vfio_device_reset_auto(struct vfio_device *d);
 
 /* The region shown as name ("bar0", "config", ...), or NULL. */
 struct vfio_region *vfio_device_region(struct vfio_device *d, const char *name);

@@ -173,7 +173,7 @@ int dma_tree_add(struct node *root, struct vfio_container *c)
 		return -ENOMEM;
 	dma_root->mode = 0755; /* writable, so `mkdir` passes permissions */
 	dma_root->uncached = true; /* buffers come and go */
-	vfio_dma_pool_init(&pool, c, vfio_dma_default_limit());
+	vfio_dma_pool_init(&pool, c, vfio_dma_limit(c));
 	c->dma = &pool;
 	return 0;
 }

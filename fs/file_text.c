@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/log.h"
 #include "core/sysfs.h"
@@ -56,20 +57,43 @@ TEXT_ATTR_RO(group, 0444);
 
 /* ---- reset, reset_method ---- */
 
+/*
+ * What a write to reset asks for: 1 (the function reset, or the hot reset
+ * for a device without one) or "bus" / "hot" (the hot reset). 0 for 1, 1
+ * for the hot reset, -EINVAL for anything else.
+ */
+static int reset_parse(const char *buf, size_t len)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if ((len == 3 && !memcmp(buf, "bus", 3)) ||
+	    (len == 3 && !memcmp(buf, "hot", 3)))
+		return 1;
+	return text_parse_one(buf, len);
+}
+
 static int reset_check(struct node *n, const char *buf, size_t len)
 {
-	return text_parse_one(buf, len);
+	int res = reset_parse(buf, len);
+
+	return res < 0 ? res : 0;
 }
 
 static int reset_store(struct node *n, const char *buf, size_t len)
 {
-	int res = text_parse_one(buf, len);
+	struct vfio_device *d = n->dev->d;
+	int res = reset_parse(buf, len);
 
 	if (res < 0)
 		return res;
-	res = vfio_device_reset(n->dev->d);
+	if (res == 1)
+		return vfio_device_hot_reset(d); /* logged there */
+	/* A function reset; the hot reset where there is none. */
+	if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
+		return vfio_device_reset_auto(d);
+	res = vfio_device_reset(d);
 	if (!res)
-		log_info("%s: reset", n->dev->d->bdf);
+		log_info("%s: reset", d->bdf);
 	return res;
 }
 

@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/dma.h"
 #include "core/sysfs.h"
+#include "core/text.h"
 #include "fs/fs.h"
 #include "fs/hotplug.h"
 #include "fs/mountwatch.h"
@@ -32,6 +34,10 @@ struct cmdline {
 	bool iommufd, type1; /* -o iommufd, -o type1: the backend asked for */
 	bool allow_other, default_permissions, owner_set;
 	unsigned int bulk_width;
+	uint64_t dma_limit; /* -o dma_limit=, bytes; 0: not given */
+	bool vf_token_set; /* -o vf_token=UUID */
+	uint8_t vf_token[16];
+	char vf_token_str[37];
 	bool bad;
 };
 
@@ -50,6 +56,8 @@ enum {
 	KEY_SUBTYPE,
 	KEY_UNSAFE_DELEGATE,
 	KEY_ADOPT,
+	KEY_DMA_LIMIT,
+	KEY_VF_TOKEN,
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
@@ -67,6 +75,8 @@ static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_KEY("unsafe_delegate", KEY_UNSAFE_DELEGATE),
 	FUSE_OPT_KEY("adopt=", KEY_ADOPT),
+	FUSE_OPT_KEY("dma_limit=", KEY_DMA_LIMIT),
+	FUSE_OPT_KEY("vf_token=", KEY_VF_TOKEN),
 	FUSE_OPT_END
 };
 
@@ -86,7 +96,7 @@ static int opt_proc(void *data, const char *arg, int key,
 	struct cmdline *cl = data;
 	const char *val = strchr(arg, '=');
 	unsigned long v;
-	char **devs, bdf[16];
+	char **devs, bdf[VFIO_BDF_LEN];
 	int i;
 
 	val = val ? val + 1 : "";
@@ -179,6 +189,35 @@ static int opt_proc(void *data, const char *arg, int key,
 		}
 		cl->adopt_all = !strcmp(val, "all");
 		return 0;
+	case KEY_VF_TOKEN:
+		if (text_parse_uuid(val, cl->vf_token, cl->vf_token_str) < 0) {
+			fprintf(stderr,
+				"vfiofs: -o vf_token=%s: not a UUID (want "
+				"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex "
+				"digits; uuidgen makes one)\n",
+				val);
+			cl->bad = true;
+			return -1;
+		}
+		cl->vf_token_set = true;
+		return 0;
+	case KEY_DMA_LIMIT: {
+		int r = text_parse_size(val, &cl->dma_limit);
+
+		if (r < 0 || !cl->dma_limit) {
+			fprintf(stderr,
+				"vfiofs: -o dma_limit=%s: %s (bytes, with an "
+				"optional K, M, G or T suffix, or KiB, MiB, "
+				"GiB, TiB: powers of 1024)\n",
+				val,
+				r == -ERANGE ? "too large for 64 bits" :
+				r < 0	     ? "not a size" :
+					       "must be more than 0");
+			cl->bad = true;
+			return -1;
+		}
+		return 0;
+	}
 	case KEY_SUBTYPE:
 		/* The mount is fuse.vfiofs: the mount watch and the unit find
 		 * it by that name (F22). */
@@ -212,6 +251,11 @@ static void usage(const char *prog)
 	       "022)\n"
 	       "    -o noiommu             use no-IOMMU groups "
 	       "(unsafe; needs enable_unsafe_noiommu_mode)\n"
+	       "    -o dma_limit=SIZE      cap on all DMA buffers together "
+	       "(bytes; K, M, G, T:\n"
+	       "                           powers of 1024; default 256M)\n"
+	       "    -o vf_token=UUID       the VF token of SR-IOV PFs and "
+	       "VFs on vfio-pci\n"
 	       "    -o unsafe_delegate     allow noiommu with allow_other "
 	       "or uid= (makes them root)\n"
 	       "    -o iommufd             devices through their own files "
@@ -394,6 +438,20 @@ int main(int argc, char *argv[])
 	vopts.nommap = cl.nommap;
 	vopts.bulk_width = cl.bulk_width;
 	vopts.wait_ms = 2000;
+	vopts.vf_token_set = cl.vf_token_set;
+	memcpy(vopts.vf_token, cl.vf_token, sizeof(vopts.vf_token));
+	memcpy(vopts.vf_token_str, cl.vf_token_str, sizeof(vopts.vf_token_str));
+	/* A root daemon mounting for another user pins for it: never more
+	 * than that user could pin itself (F15). */
+	res = vfio_dma_mount_limit(cl.dma_limit,
+				   geteuid() == 0 && cl.owner_set &&
+					   fs_opts.uid != 0,
+				   fs_opts.uid, NULL, &vopts.dma_limit);
+	if (res < 0) {
+		log_err("not mounted: the DMA memory limit is unknown");
+		goto out_args;
+	}
+	vopts.dma_limit_set = true;
 	res = vfio_container_open(&fs_container, &vopts);
 	if (res == -ENOENT) {
 		/* The core said what is missing and how to load it. */

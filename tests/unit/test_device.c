@@ -19,7 +19,9 @@
 
 #include <cmocka.h>
 
+#include "core/iommufd_abi.h"
 #include "core/sys.h"
+#include "core/text.h"
 #include "core/vfio.h"
 
 #define CONT_FD 100
@@ -54,7 +56,22 @@ static struct {
 	uint64_t mmap_off[8];
 	uint8_t cfg[256];
 	int reset_errno; /* VFIO_DEVICE_RESET fails with it */
+	const char *expect_name; /* VFIO_GROUP_GET_DEVICE_FD's; NULL: BDF */
+	int getfd_errno; /* VFIO_GROUP_GET_DEVICE_FD fails with it */
+	int features; /* VFIO_DEVICE_FEATURE calls */
+	uint32_t feature_argsz, feature_flags;
+	uint8_t feature_data[16];
+	/* Hot reset: the affected devices the kernel reports, what it saw. */
+	struct vfio_pci_dependent_device hot_devs[8];
+	uint32_t nhot, hot_flags;
+	int hot_info_errno; /* GET_PCI_HOT_RESET_INFO fails with it */
+	int hot_reset_errno; /* PCI_HOT_RESET fails with it */
+	int hot_infos, hot_resets;
+	uint32_t hot_argsz, hot_count, hot_rflags;
+	int32_t hot_fds[8];
 } k;
+
+#define BDF2 "0000:00:03.1" /* another function on the bus, group 7 */
 
 static int fake_open(const char *path, int flags, mode_t mode)
 {
@@ -202,8 +219,26 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 		return 0;
 	case VFIO_GROUP_GET_DEVICE_FD:
 		assert_int_equal(fd, GROUP_FD);
-		assert_string_equal(arg, BDF);
+		if (k.expect_name)
+			assert_string_equal(arg, k.expect_name);
+		else
+			assert_true(!strcmp(arg, BDF) || !strcmp(arg, BDF2));
+		if (k.getfd_errno) {
+			errno = k.getfd_errno;
+			return -1;
+		}
 		return DEV_FD;
+	case VFIO_DEVICE_FEATURE: {
+		const struct vfio_device_feature *f = arg;
+
+		assert_int_equal(fd, DEV_FD);
+		k.features++;
+		k.feature_argsz = f->argsz;
+		k.feature_flags = f->flags;
+		assert_true(f->argsz >= sizeof(*f) + 16);
+		memcpy(k.feature_data, f->data, 16);
+		return 0;
+	}
 	case VFIO_DEVICE_GET_INFO: {
 		struct vfio_device_info *di = arg;
 
@@ -255,6 +290,46 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 			errno = EINVAL;
 			return -1;
 		}
+		return 0;
+	}
+	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: {
+		struct vfio_pci_hot_reset_info *info = arg;
+		size_t need = sizeof(*info) + k.nhot * sizeof(k.hot_devs[0]);
+
+		assert_int_equal(fd, DEV_FD);
+		assert_true(info->argsz >= sizeof(*info));
+		k.hot_infos++;
+		if (k.hot_info_errno) {
+			errno = k.hot_info_errno;
+			return -1;
+		}
+		info->flags = k.hot_flags;
+		info->count = k.nhot;
+		if (info->argsz < need) {
+			errno = ENOSPC;
+			return -1;
+		}
+		memcpy(info->devices, k.hot_devs,
+		       k.nhot * sizeof(k.hot_devs[0]));
+		return 0;
+	}
+	case VFIO_DEVICE_PCI_HOT_RESET: {
+		const struct vfio_pci_hot_reset *r = arg;
+
+		assert_int_equal(fd, DEV_FD);
+		k.hot_resets++;
+		k.hot_argsz = r->argsz;
+		k.hot_count = r->count;
+		k.hot_rflags = r->flags;
+		assert_true(r->count <= 8);
+		assert_int_equal(r->argsz,
+				 sizeof(*r) + r->count * sizeof(int32_t));
+		memcpy(k.hot_fds, r->group_fds, r->count * sizeof(int32_t));
+		if (k.hot_reset_errno) {
+			errno = k.hot_reset_errno;
+			return -1;
+		}
+		k.cfg[4] = k.cfg[5] = 0; /* the bus reset cleared it */
 		return 0;
 	}
 	case VFIO_DEVICE_RESET:
@@ -345,6 +420,10 @@ static int group_setup(void **state)
 		 p, tree);
 	assert_int_equal(system(cmd), 0);
 	mkpath("/bus/pci/devices/%s/iommu_group", BDF, p);
+	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", p), 0);
+	mkpath("/bus/pci/devices/%s", BDF2, p);
+	assert_int_equal(mkdir(p, 0755), 0);
+	mkpath("/bus/pci/devices/%s/iommu_group", BDF2, p);
 	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", p), 0);
 	return 0;
 }
@@ -785,6 +864,304 @@ static void test_no_request_irq(void **state)
 	vfio_container_close(&c);
 }
 
+/* ---- -o vf_token: SR-IOV PFs and VFs on vfio-pci ---- */
+
+#define PF "0000:00:02.0"
+#define TOKEN "2ab74b2c-5941-4b9f-a10e-001cdeadbeef"
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* BDF a VF of PF (bound to pf_drv), itself on vfio-pci; or a PF. */
+static void sriov_tree(const char *role, const char *pf_drv)
+{
+	sh("cd '%s/bus/pci' && rm -rf devices/" PF " devices/" BDF "/physfn "
+	   "devices/" BDF "/sriov_totalvfs devices/" BDF "/driver",
+	   tree);
+	if (!strcmp(role, "vf")) {
+		sh("cd '%s/bus/pci' && mkdir -p drivers/vfio-pci drivers/%s "
+		   "devices/" PF " && ln -s ../" PF " devices/" BDF "/physfn "
+		   "&& ln -s ../../drivers/vfio-pci devices/" BDF "/driver && "
+		   "ln -s ../../drivers/%s devices/" PF "/driver",
+		   tree, pf_drv, pf_drv);
+	} else if (!strcmp(role, "pf")) {
+		sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
+		   tree);
+	}
+}
+
+static void token_opts(struct vfio_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->vf_token_set = true;
+	assert_int_equal(text_parse_uuid(TOKEN, o->vf_token, o->vf_token_str),
+			 0);
+}
+
+static void test_vf_token_vf(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("vf", "vfio-pci");
+	token_opts(&o);
+	k.expect_name = BDF " vf_token=" TOKEN;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0); /* only a PF sets it */
+	vfio_device_close(d);
+	/* The wrong token: the kernel's EACCES, said and passed on. */
+	k.getfd_errno = EACCES;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	assert_null(d);
+	vfio_container_close(&c);
+	/* Without the option a VF opens by its name (and EACCES says why). */
+	memset(&o, 0, sizeof(o));
+	k.expect_name = NULL;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	k.getfd_errno = 0;
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* A VF whose PF has a host driver takes no token (the kernel's EINVAL). */
+static void test_vf_token_host_pf(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("vf", "ixgbe");
+	token_opts(&o);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* A PF: the token in its name and set with VFIO_DEVICE_FEATURE. */
+static void test_vf_token_pf(void **state)
+{
+	static const uint8_t uuid[16] = { 0x2a, 0xb7, 0x4b, 0x2c, 0x59, 0x41,
+					  0x4b, 0x9f, 0xa1, 0x0e, 0x00, 0x1c,
+					  0xde, 0xad, 0xbe, 0xef };
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("pf", NULL);
+	token_opts(&o);
+	k.expect_name = BDF " vf_token=" TOKEN;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 1);
+	assert_int_equal(k.feature_argsz,
+			 sizeof(struct vfio_device_feature) + 16);
+	assert_int_equal(k.feature_flags,
+			 VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	assert_memory_equal(k.feature_data, uuid, 16);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	/* Without the option: nothing set, the plain name. */
+	memset(&o, 0, sizeof(o));
+	k.expect_name = NULL;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 1);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+	sriov_tree("none", NULL);
+}
+
+/* Not SR-IOV: the token is not given (vfio-pci would refuse it). */
+static void test_vf_token_plain(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+	struct vfio_device *d;
+
+	sriov_tree("none", NULL);
+	token_opts(&o);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(k.features, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+/* iommufd mode cannot give it with these headers: refused, said why. */
+static void test_vf_token_iommufd(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o;
+
+	token_opts(&o);
+	o.backend = VFIO_BACKEND_IOMMUFD;
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+	skip();
+#endif
+	assert_int_equal(vfio_container_open(&c, &o), -ENOTSUP);
+	/* Auto: the container. */
+	o.backend = VFIO_BACKEND_AUTO;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_false(c.iommufd);
+	assert_int_equal(c.fd, CONT_FD);
+	vfio_container_close(&c);
+}
+
+/* ---- PCI hot reset ---- */
+
+static void hot_dev(uint32_t group, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	struct vfio_pci_dependent_device *h = &k.hot_devs[k.nhot++];
+
+	h->group_id = group;
+	h->segment = 0;
+	h->bus = bus;
+	h->devfn = (uint8_t)(dev << 3 | fn);
+}
+
+/* type1: the group fds of every affected device, each group once. */
+static void test_hot_reset_groups(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d, *d2;
+
+	hot_dev(GROUP, 0, 3, 0);
+	hot_dev(GROUP, 0, 3, 1);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF2, &d2), 0);
+	assert_ptr_equal(c.devices, d2);
+	assert_ptr_equal(d2->next, d);
+	assert_int_equal(vfio_device_hot_reset(d), 0);
+	/* Asked once with the header only (ENOSPC, count), then whole. */
+	assert_int_equal(k.hot_infos, 2);
+	assert_int_equal(k.hot_resets, 1);
+	assert_int_equal(k.hot_count, 1);
+	assert_int_equal(k.hot_rflags, 0);
+	assert_int_equal(k.hot_argsz, sizeof(struct vfio_pci_hot_reset) + 4);
+	assert_int_equal(k.hot_fds[0], GROUP_FD);
+	/* Both devices of the mount counted it and were enabled again. */
+	assert_int_equal(d->resets, 1);
+	assert_int_equal(d2->resets, 1);
+	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0406);
+	/* Released devices leave the list; the other is not counted. */
+	vfio_device_release(d2);
+	assert_ptr_equal(c.devices, d);
+	assert_null(d->next);
+	assert_int_equal(vfio_device_hot_reset(d), 0);
+	assert_int_equal(d->resets, 2);
+	assert_int_equal(d2->resets, 1);
+	assert_int_equal(vfio_device_hot_reset(d2), -ENODEV);
+	vfio_device_close(d2);
+	/* The kernel's refusal passes through, nothing counted. */
+	k.hot_reset_errno = EINVAL;
+	assert_int_equal(vfio_device_hot_reset(d), -EINVAL);
+	assert_int_equal(d->resets, 2);
+	vfio_device_close(d);
+	assert_null(c.devices);
+	vfio_container_close(&c);
+}
+
+/* A device in a group the mount does not hold: EBUSY, no reset. */
+static void test_hot_reset_foreign(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	hot_dev(GROUP, 0, 3, 0);
+	hot_dev(8, 0, 4, 0);
+	hot_dev(9, 1, 0, 0);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_hot_reset(d), -EBUSY);
+	assert_int_equal(k.hot_resets, 0);
+	assert_int_equal(d->resets, 0);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+/* No bus reset for it: ENOTSUP; the automatic choice. */
+static void test_hot_reset_auto(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	hot_dev(GROUP, 0, 3, 0);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	/* No function reset: `echo 1 > reset` takes the hot reset. */
+	assert_int_equal(vfio_device_reset_auto(d), 0);
+	assert_int_equal(k.hot_resets, 1);
+	assert_int_equal(k.resets, 0);
+	assert_int_equal(d->resets, 1);
+	/* With one: the function reset. */
+	d->flags |= VFIO_DEVICE_FLAGS_RESET;
+	assert_int_equal(vfio_device_reset_auto(d), 0);
+	assert_int_equal(k.hot_resets, 1);
+	assert_int_equal(k.resets, 1);
+	assert_int_equal(d->resets, 2);
+	/* Neither: ENOTSUP (the kernel's ENODEV). */
+	d->flags &= ~VFIO_DEVICE_FLAGS_RESET;
+	k.hot_info_errno = ENODEV;
+	assert_int_equal(vfio_device_reset_auto(d), -ENOTSUP);
+	assert_int_equal(vfio_device_hot_reset(d), -ENOTSUP);
+	k.hot_info_errno = EPERM;
+	assert_int_equal(vfio_device_hot_reset(d), -EPERM);
+	assert_int_equal(d->resets, 2);
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
+/* iommufd mode: an empty group list, when the iommufd owns them all. */
+static void test_hot_reset_iommufd(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+
+	hot_dev(5, 0, 3, 0); /* devids, not groups */
+	hot_dev(VFIO_PCI_DEVID_OWNED, 0, 3, 1);
+	k.hot_flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID |
+		      VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	c.iommufd = true; /* as if its file were bound */
+	assert_int_equal(vfio_device_hot_reset(d), 0);
+	assert_int_equal(k.hot_resets, 1);
+	assert_int_equal(k.hot_count, 0);
+	assert_int_equal(k.hot_argsz, sizeof(struct vfio_pci_hot_reset));
+	assert_int_equal(d->resets, 1);
+	/* One not bound to it: refused before the kernel is asked. */
+	k.hot_devs[1].group_id = (uint32_t)VFIO_PCI_DEVID_NOT_OWNED;
+	k.hot_flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID;
+	assert_int_equal(vfio_device_hot_reset(d), -EBUSY);
+	assert_int_equal(k.hot_resets, 1);
+	assert_int_equal(d->resets, 1);
+	c.iommufd = false;
+	vfio_device_close(d);
+	vfio_container_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +1180,15 @@ int main(void)
 		cmocka_unit_test_setup(test_enable_keeps_bits, setup),
 		cmocka_unit_test_setup(test_request_irq, setup),
 		cmocka_unit_test_setup(test_no_request_irq, setup),
+		cmocka_unit_test_setup(test_vf_token_vf, setup),
+		cmocka_unit_test_setup(test_vf_token_host_pf, setup),
+		cmocka_unit_test_setup(test_vf_token_pf, setup),
+		cmocka_unit_test_setup(test_vf_token_plain, setup),
+		cmocka_unit_test_setup(test_vf_token_iommufd, setup),
+		cmocka_unit_test_setup(test_hot_reset_groups, setup),
+		cmocka_unit_test_setup(test_hot_reset_foreign, setup),
+		cmocka_unit_test_setup(test_hot_reset_auto, setup),
+		cmocka_unit_test_setup(test_hot_reset_iommufd, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -17,6 +17,7 @@
 
 #include "core/sys.h"
 #include "core/sysfs.h"
+#include "core/vfio.h"
 
 static char tree[64];
 static struct sys_ops tree_sys;
@@ -68,6 +69,17 @@ static int group_setup(void **state)
 	add_dev("0000:00:02.0", 3, "pcieport");
 	add_dev("0000:00:05.0", 5, NULL);
 	add_dev("0000:01:00.0", 5, "vfio-pci");
+	/* Variant drivers are vfio-pci to us; a VMD domain of 5 digits. */
+	add_dev("0000:00:06.0", 3, "mlx5_vfio_pci");
+	add_dev("0000:00:07.0", 6, "hisi_acc_vfio_pci");
+	add_dev("0000:00:08.0", 6, "pds-vfio-pci");
+	add_dev("10000:e1:00.0", 10, "vfio-pci");
+	add_dev("10000:e1:00.1", 10, "nvgrace_gpu_vfio_pci");
+	/* Names that only look like it. */
+	add_dev("0000:00:09.0", 9, "vfio_pci_core");
+	add_dev("0000:00:0a.0", 9, "vfio-pci-stub");
+	add_dev("0000:00:0b.0", 9, "_vfio_pci");
+	sh("mkdir -p '%s/bus/pci/drivers/virtio_vfio_pci'", tree);
 	/* What else lives in a driver directory. */
 	sh("cd '%s/bus/pci/drivers/vfio-pci' && touch bind unbind new_id "
 	   "remove_id uevent && ln -s ../../../../module module",
@@ -100,11 +112,22 @@ static void test_is_bdf(void **state)
 	assert_false(sysfs_is_bdf("00:03.0"));
 	assert_false(sysfs_is_bdf("bind"));
 	assert_false(sysfs_is_bdf("0000:0g:03.0"));
+	/* Domains wider than 4 digits (VMD), as sysfs spells them. */
+	assert_true(sysfs_is_bdf("10000:e1:00.0"));
+	assert_true(sysfs_is_bdf("ffffffff:ff:1f.7"));
+	assert_true(sysfs_is_bdf("1d0000:00:00.0"));
+	assert_false(sysfs_is_bdf("010000:e1:00.0")); /* leading zero */
+	assert_false(sysfs_is_bdf("00000:00:03.0"));
+	assert_false(sysfs_is_bdf("100000000:00:00.0")); /* 9 digits */
+	assert_false(sysfs_is_bdf("10000:E1:00.0"));
+	assert_false(sysfs_is_bdf("000:00:03.0"));
+	assert_false(sysfs_is_bdf(":00:03.0"));
+	assert_false(sysfs_is_bdf("10000:e1:00.0x"));
 }
 
 static void test_bdf_canonical(void **state)
 {
-	char b[16];
+	char b[VFIO_BDF_LEN];
 
 	assert_int_equal(sysfs_bdf_canonical("0000:00:03.0", b, sizeof(b)), 0);
 	assert_string_equal(b, "0000:00:03.0");
@@ -121,6 +144,28 @@ static void test_bdf_canonical(void **state)
 			 -EINVAL);
 	assert_int_equal(sysfs_bdf_canonical("bogus", b, sizeof(b)), -EINVAL);
 	assert_int_equal(sysfs_bdf_canonical("00:03.0", b, 12), -EINVAL);
+	/* VMD domains: kept whole, lower-case, leading zeros past 4 gone. */
+	assert_int_equal(sysfs_bdf_canonical("10000:E1:00.0", b, sizeof(b)), 0);
+	assert_string_equal(b, "10000:e1:00.0");
+	assert_int_equal(sysfs_bdf_canonical("00010000:e1:00.1", b, sizeof(b)),
+			 0);
+	assert_string_equal(b, "10000:e1:00.1");
+	assert_int_equal(sysfs_bdf_canonical("FFFFFFFF:FF:1F.7", b, sizeof(b)),
+			 0);
+	assert_string_equal(b, "ffffffff:ff:1f.7");
+	assert_int_equal(sysfs_bdf_canonical("00000000:00:03.0", b, sizeof(b)),
+			 0);
+	assert_string_equal(b, "0000:00:03.0");
+	assert_int_equal(sysfs_bdf_canonical("100000000:00:00.0", b, sizeof(b)),
+			 -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("1000g:00:00.0", b, sizeof(b)),
+			 -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("10000-e1:00.0", b, sizeof(b)),
+			 -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("10000:e1:00.0", b, 13), -EINVAL);
+	assert_int_equal(sysfs_bdf_canonical("10000:e1:00.0", b, 14), 0);
+	assert_int_equal(
+		sysfs_bdf_canonical("ffffffff:ff:1f.7", b, VFIO_BDF_LEN), 0);
 }
 
 static void test_vfio_devices(void **state)
@@ -129,11 +174,51 @@ static void test_vfio_devices(void **state)
 	int n;
 
 	n = sysfs_vfio_devices(&list);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 8);
 	assert_string_equal(list[0], "0000:00:03.0");
 	assert_string_equal(list[1], "0000:00:04.0");
-	assert_string_equal(list[2], "0000:01:00.0");
+	assert_string_equal(list[2], "0000:00:06.0");
+	assert_string_equal(list[3], "0000:00:07.0");
+	assert_string_equal(list[4], "0000:00:08.0");
+	assert_string_equal(list[5], "0000:01:00.0");
+	assert_string_equal(list[6], "10000:e1:00.0");
+	assert_string_equal(list[7], "10000:e1:00.1");
 	sysfs_free_list(list, n);
+}
+
+static void test_vfio_driver_names(void **state)
+{
+	assert_true(sysfs_is_vfio_driver("vfio-pci"));
+	assert_true(sysfs_is_vfio_driver("mlx5_vfio_pci"));
+	assert_true(sysfs_is_vfio_driver("hisi_acc_vfio_pci"));
+	assert_true(sysfs_is_vfio_driver("nvgrace_gpu_vfio_pci"));
+	assert_true(sysfs_is_vfio_driver("virtio_vfio_pci"));
+	assert_true(sysfs_is_vfio_driver("pds_vfio_pci"));
+	assert_true(sysfs_is_vfio_driver("pds-vfio-pci"));
+	assert_false(sysfs_is_vfio_driver("vfio_pci"));
+	assert_false(sysfs_is_vfio_driver("_vfio_pci"));
+	assert_false(sysfs_is_vfio_driver("-vfio-pci"));
+	assert_false(sysfs_is_vfio_driver("vfio_pci_core"));
+	assert_false(sysfs_is_vfio_driver("vfio-pci-stub"));
+	assert_false(sysfs_is_vfio_driver("e1000e"));
+	assert_false(sysfs_is_vfio_driver(""));
+}
+
+/* A device listed by two drivers (a stale link) counts once. */
+static void test_vfio_devices_once(void **state)
+{
+	char **list;
+	int n;
+
+	sh("cd '%s' && ln -s ../../../../devices/pci0000:00/0000:00:03.0 "
+	   "bus/pci/drivers/virtio_vfio_pci/0000:00:03.0",
+	   tree);
+	n = sysfs_vfio_devices(&list);
+	assert_int_equal(n, 8);
+	assert_string_equal(list[0], "0000:00:03.0");
+	assert_string_equal(list[1], "0000:00:04.0");
+	sysfs_free_list(list, n);
+	sh("rm '%s/bus/pci/drivers/virtio_vfio_pci/0000:00:03.0'", tree);
 }
 
 static void test_no_vfio_driver(void **state)
@@ -154,7 +239,8 @@ static void test_group_and_driver(void **state)
 
 	assert_int_equal(sysfs_iommu_group("0000:00:03.0"), 3);
 	assert_int_equal(sysfs_iommu_group("0000:00:04.0"), 4);
-	assert_int_equal(sysfs_iommu_group("0000:00:09.0"), -ENOENT);
+	assert_int_equal(sysfs_iommu_group("10000:e1:00.1"), 10);
+	assert_int_equal(sysfs_iommu_group("0000:00:19.0"), -ENOENT);
 	assert_int_equal(sysfs_driver("0000:00:03.1", drv, sizeof(drv)), 0);
 	assert_string_equal(drv, "e1000e");
 	assert_int_equal(sysfs_driver("0000:00:03.0", drv, sizeof(drv)), 0);
@@ -168,13 +254,17 @@ static void test_culprits(void **state)
 {
 	char buf[256];
 
-	/* e1000e holds group 3; the bridge and vfio-pci do not. */
+	/* e1000e holds group 3; the bridge, vfio-pci and mlx5_vfio_pci do
+	 * not. */
 	assert_int_equal(sysfs_group_culprits(3, buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "0000:00:03.1(e1000e)");
 	/* Unbound devices leave a group viable. */
 	assert_int_equal(sysfs_group_culprits(5, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 	assert_int_equal(sysfs_group_culprits(4, buf, sizeof(buf)), 0);
+	assert_int_equal(sysfs_group_culprits(6, buf, sizeof(buf)), 0);
+	assert_int_equal(sysfs_group_culprits(10, buf, sizeof(buf)), 0);
+	assert_int_equal(sysfs_group_culprits(9, buf, sizeof(buf)), 3);
 	assert_int_equal(sysfs_group_culprits(42, buf, sizeof(buf)), -ENOENT);
 	/* Too small: counted, truncated, still a string. */
 	assert_int_equal(sysfs_group_culprits(3, buf, 8), 1);
@@ -226,6 +316,8 @@ int main(void)
 		cmocka_unit_test(test_is_bdf),
 		cmocka_unit_test(test_bdf_canonical),
 		cmocka_unit_test(test_vfio_devices),
+		cmocka_unit_test(test_vfio_driver_names),
+		cmocka_unit_test(test_vfio_devices_once),
 		cmocka_unit_test(test_no_vfio_driver),
 		cmocka_unit_test(test_group_and_driver),
 		cmocka_unit_test(test_culprits),

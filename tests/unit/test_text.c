@@ -151,6 +151,92 @@ static void test_format_reg(void **state)
 	assert_int_equal(text_format_reg(buf, 12, 0, 4), 11);
 }
 
+static void test_size(void **state)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(text_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(text_parse_size("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(text_parse_size("64K", &v), 0);
+	assert_int_equal(v, 64ULL << 10);
+	assert_int_equal(text_parse_size("64k", &v), 0);
+	assert_int_equal(v, 64ULL << 10);
+	assert_int_equal(text_parse_size("256M", &v), 0);
+	assert_int_equal(v, 256ULL << 20);
+	assert_int_equal(text_parse_size("2G", &v), 0);
+	assert_int_equal(v, 2ULL << 30);
+	assert_int_equal(text_parse_size("1T", &v), 0);
+	assert_int_equal(v, 1ULL << 40);
+	assert_int_equal(text_parse_size("512KiB", &v), 0);
+	assert_int_equal(v, 512ULL << 10);
+	assert_int_equal(text_parse_size("3MiB", &v), 0);
+	assert_int_equal(v, 3ULL << 20);
+	assert_int_equal(text_parse_size("1GiB", &v), 0);
+	assert_int_equal(v, 1ULL << 30);
+	assert_int_equal(text_parse_size("18446744073709551615", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(text_parse_size("16777215T", &v), 0);
+	assert_int_equal(text_parse_size("16777216T", &v), -ERANGE);
+	assert_int_equal(text_parse_size("18446744073709551616", &v), -ERANGE);
+	assert_int_equal(text_parse_size("99999999999999999999999", &v),
+			 -ERANGE);
+	v = 7;
+	assert_int_equal(text_parse_size("", &v), -EINVAL);
+	assert_int_equal(text_parse_size("-1", &v), -EINVAL);
+	assert_int_equal(text_parse_size("+1", &v), -EINVAL);
+	assert_int_equal(text_parse_size("M", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1.5G", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1 G", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1GB", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1Gi", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1GiBs", &v), -EINVAL);
+	assert_int_equal(text_parse_size("1P", &v), -EINVAL);
+	assert_int_equal(text_parse_size("0x10", &v), -EINVAL);
+	assert_int_equal(text_parse_size("12abc", &v), -EINVAL);
+	assert_int_equal(v, 7);
+}
+
+static void test_uuid(void **state)
+{
+	static const uint8_t want[16] = { 0x2a, 0xb7, 0x4b, 0x2c, 0x59, 0x41,
+					  0x4b, 0x9f, 0xa1, 0x0e, 0x00, 0x1c,
+					  0xde, 0xad, 0xbe, 0xef };
+	uint8_t u[16];
+	char c[37];
+
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbeef",
+					 u, c),
+			 0);
+	assert_memory_equal(u, want, 16);
+	assert_string_equal(c, "2ab74b2c-5941-4b9f-a10e-001cdeadbeef");
+	assert_int_equal(text_parse_uuid("2AB74B2C-5941-4B9F-A10E-001CDEADBEEF",
+					 u, c),
+			 0);
+	assert_memory_equal(u, want, 16);
+	assert_string_equal(c, "2ab74b2c-5941-4b9f-a10e-001cdeadbeef");
+	assert_int_equal(text_parse_uuid("00000000-0000-0000-0000-000000000000",
+					 u, NULL),
+			 0);
+	assert_int_equal(text_parse_uuid("", u, c), -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c5941-4b9f-a10e-001cdeadbeef0",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbeeg",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c-5941-4b9f-a10e-001cdeadbee",
+					 u, c),
+			 -EINVAL);
+	assert_int_equal(
+		text_parse_uuid("{2ab74b2c-5941-4b9f-a10e-001cdeadbee}", u, c),
+		-EINVAL);
+	assert_int_equal(text_parse_uuid("2ab74b2c 5941-4b9f-a10e-001cdeadbeef",
+					 u, c),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_regnames),
 		cmocka_unit_test(test_bad_regnames),
 		cmocka_unit_test(test_format_reg),
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_uuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
