@@ -14,7 +14,6 @@ VB=$(pwd)/mount-helpers/vfio-bind
 . tests/host/lib.sh
 
 T=$(cd "$T" && pwd -P)
-[ -z "${KEEP_T:-}" ] || { echo "$T" >"$KEEP_T"; trap - EXIT; }
 SYS=$T/sys DV=$T/dev PR=$T/proc
 SYSFS_ROOT=$SYS DEV_ROOT=$DV PROC_ROOT=$PR VFIO_BIND_STATE=$T/state VFIO_BIND_CONF=$T/conf
 export SYSFS_ROOT DEV_ROOT PROC_ROOT VFIO_BIND_STATE VFIO_BIND_CONF
@@ -224,7 +223,6 @@ unchanged() {
 }
 EE=$T/err
 
-[ -z "${STOP_EARLY:-}" ] || exit 0
 OLDIFS=$IFS
 IFS=,
 for SH in $SHELLS; do
