@@ -180,7 +180,9 @@ me=$(id -un)
 touch "$T/stamp"
 sleep 1
 
-SHELLS="sh"
+# The system's sh as a file: under busybox sh, "sh" would be its own ash.
+SHELLS=/bin/sh
+[ -x /bin/sh ] || SHELLS=/usr/bin/sh
 for s in dash "busybox sh"; do
 	command -v "${s%% *}" >/dev/null 2>&1 && SHELLS="$SHELLS,$s"
 done
