@@ -89,6 +89,8 @@ ln -s "$SYS/devices/virtual/block/dm-0" "$SYS/class/block/dm-0"
 ln -s "$SYS/devices/virtual/block/dm-0" "$P/devices/0000:00:05.0/nvme/nvme0/nvme1n1/holders/dm-0"
 dev 0000:00:07.0 0x010802 nvme 15 # nvme2n1 open by a process
 blk 0000:00:07.0 nvme2n1 259:3
+dev 0000:00:09.0 0x010802 nvme 16 # btrfs: an anonymous device number
+blk 0000:00:09.0 nvme3n1 259:4
 dev 0000:00:08.0 0x070002 serial 6 # two functions, one group
 dev 0000:00:08.1 0x088000 none 6
 dev 0000:00:0d.0 0x00ff00 vfio-pci 10 # held by qemu through its own file
@@ -120,6 +122,7 @@ cat >"$PR/self/mountinfo" <<EOF
 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 30 22 259:1 / /mnt rw,relatime shared:5 - minix /dev/nvme0n1p1 rw
 31 22 253:0 / /home rw,relatime shared:6 - ext4 /dev/mapper/vg-home rw
+32 22 0:45 / /srv rw,relatime shared:7 - btrfs /dev/nvme3n1 rw
 EOF
 printf '%s\n' "Filename				Type		Size		Used		Priority" \
 	"/dev/nvme0n1                            partition	1048572		0		-2" >"$PR/swaps"
@@ -258,6 +261,9 @@ for SH in $SHELLS; do
 	expect_rc "a process holding the node: refused" 1
 	expect_line "the process named" "$EE" "vfio-bind: 0000:00:07.0: in use: nvme2n1 is open by 100 (dd)"
 	unchanged "open node"
+	run 0000:00:09.0
+	expect_rc "btrfs (by the mount's source): refused" 1
+	expect_line "the mount named" "$EE" "vfio-bind: 0000:00:09.0: in use: nvme3n1 is mounted on /srv"
 
 	run 0000:01:00.0
 	expect_rc "an interface up with an address (ip): refused" 1
@@ -373,6 +379,7 @@ for SH in $SHELLS; do
 0000:00:07.0 driver=nvme group=15 id=1b36:0010 class=010802 bindable=no:open:nvme2n1 persist=no
 0000:00:08.0 driver=serial group=6 id=1b36:0010 class=070002 bindable=yes persist=no
 0000:00:08.1 driver=none group=6 id=1b36:0010 class=088000 bindable=with:0000:00:08.0 persist=no
+0000:00:09.0 driver=nvme group=16 id=1b36:0010 class=010802 bindable=no:mounted:nvme3n1 persist=no
 0000:00:0d.0 driver=vfio-pci group=10 id=1b36:0010 class=00ff00 held=qemu-system-x86:pid=300 was=- persist=no
 0000:00:0e.0 driver=vfio-pci group=11 id=1b36:0010 class=00ff00 held=none was=- persist=no
 0000:00:12.0 driver=e1000e group=17 id=1b36:0010 class=020000 bindable=yes persist=no
