@@ -123,6 +123,7 @@ cat >"$PR/self/mountinfo" <<EOF
 30 22 259:1 / /mnt rw,relatime shared:5 - minix /dev/nvme0n1p1 rw
 31 22 253:0 / /home rw,relatime shared:6 - ext4 /dev/mapper/vg-home rw
 32 22 0:45 / /srv rw,relatime shared:7 - btrfs /dev/nvme3n1 rw
+33 22 259:3 / /media/x$(printf '\033')[1my rw,relatime shared:8 - ext4 /dev/nvme2n1 rw
 EOF
 printf '%s\n' "Filename				Type		Size		Used		Priority" \
 	"/dev/nvme0n1                            partition	1048572		0		-2" >"$PR/swaps"
@@ -260,6 +261,10 @@ for SH in $SHELLS; do
 	run 0000:00:07.0
 	expect_rc "a process holding the node: refused" 1
 	expect_line "the process named" "$EE" "vfio-bind: 0000:00:07.0: in use: nvme2n1 is open by 100 (dd)"
+	expect_line "a mount point, printable only" "$EE" "vfio-bind: 0000:00:07.0: in use: nvme2n1 is mounted on /media/x[1my"
+	if grep -q "$(printf '\033')" "$EE"; then fail "$SH: an escape reached the terminal"; else
+		pass "$SH: no escape reached the terminal"
+	fi
 	unchanged "open node"
 	run 0000:00:09.0
 	expect_rc "btrfs (by the mount's source): refused" 1
@@ -376,7 +381,7 @@ for SH in $SHELLS; do
 0000:00:03.0 driver=vfio-pci group=3 id=1234:11e8 class=00ff00 held=vfiofs:/mnt/vfio:pid=200 was=- persist=no
 0000:00:04.0 driver=nvme group=4 id=1b36:0010 class=010802 bindable=no:swap:nvme0n1,mounted:nvme0n1p1 persist=no
 0000:00:05.0 driver=nvme group=14 id=1b36:0010 class=010802 bindable=no:held:nvme1n1,mounted:dm-0 persist=no
-0000:00:07.0 driver=nvme group=15 id=1b36:0010 class=010802 bindable=no:open:nvme2n1 persist=no
+0000:00:07.0 driver=nvme group=15 id=1b36:0010 class=010802 bindable=no:mounted:nvme2n1,open:nvme2n1 persist=no
 0000:00:08.0 driver=serial group=6 id=1b36:0010 class=070002 bindable=yes persist=no
 0000:00:08.1 driver=none group=6 id=1b36:0010 class=088000 bindable=with:0000:00:08.0 persist=no
 0000:00:09.0 driver=nvme group=16 id=1b36:0010 class=010802 bindable=no:mounted:nvme3n1 persist=no
