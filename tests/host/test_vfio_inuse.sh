@@ -110,6 +110,8 @@ net 0000:00:14.1 eth3 0x1003
 dev 0000:00:14.2 0x070002 serial 22
 dev 0000:00:15.0 0x020000 none 23 # left with no driver by the udev rule
 echo vfio-pci >"$P/devices/0000:00:15.0/driver_override"
+dev 0000:00:16.0 0x010802 nvme none # no IOMMU group, nvme4n1 swap
+blk 0000:00:16.0 nvme4n1 259:5
 dev 0000:00:1f.0 0x060400 pcieport none # a bridge: not in --status
 dev 0000:01:00.0 0x020000 e1000e 7 0x8086 0x10d3 # eth0, up with an address
 net 0000:01:00.0 eth0 0x1003
@@ -126,7 +128,8 @@ cat >"$PR/self/mountinfo" <<EOF
 33 22 259:3 / /media/x$(printf '\033')[1my rw,relatime shared:8 - ext4 /dev/nvme2n1 rw
 EOF
 printf '%s\n' "Filename				Type		Size		Used		Priority" \
-	"/dev/nvme0n1                            partition	1048572		0		-2" >"$PR/swaps"
+	"/dev/nvme0n1                            partition	1048572		0		-2" \
+	"/dev/nvme4n1                            partition	1048572		0		-3" >"$PR/swaps"
 proc 100 dd
 ln -s "$DV/nvme2n1" "$PR/100/fd/3"
 ln -s /dev/null "$PR/100/fd/0"
@@ -394,6 +397,7 @@ for SH in $SHELLS; do
 0000:00:14.1 driver=e1000e group=22 id=1b36:0010 class=020000 bindable=no:address:eth3 persist=no
 0000:00:14.2 driver=serial group=22 id=1b36:0010 class=070002 bindable=no:group-not-viable:0000:00:14.1 persist=no
 0000:00:15.0 driver=none group=23 id=1b36:0010 class=020000 bindable=yes persist=no
+0000:00:16.0 driver=nvme group=none id=1b36:0010 class=010802 bindable=no:no-iommu-group,swap:nvme4n1 persist=no
 0000:01:00.0 driver=e1000e group=7 id=8086:10d3 class=020000 bindable=no:address:eth0 persist=no
 0000:01:00.1 driver=e1000e group=8 id=8086:10d3 class=020000 bindable=no:route:eth2 persist=no
 10000:e1:00.0 driver=none group=30 id=8086:0a54 class=010802 bindable=yes persist=no
