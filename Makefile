@@ -157,6 +157,9 @@ lint:
 # PREFIX=/usr /lib/systemd/system, where a Debian 12 package puts units
 # (`pkg-config --variable=systemdsystemunitdir systemd`). @BINDIR@ in the unit
 # and in mount.vfiofs becomes $(BINDIR): the path at run time, no DESTDIR.
+# vfio-bind.service (@SBINDIR@ replaced) goes there too, and the udev rule
+# 60-vfio-bind.rules in $(UDEVRULESDIR): $(PREFIX)/lib/udev/rules.d (udev
+# reads /usr/local/lib/udev/rules.d too), /lib/udev/rules.d for PREFIX=/usr.
 # `make uninstall` with the same variables removes them.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -164,13 +167,16 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 MOUNTHELPERDIR ?= /sbin
 SYSTEMDUNITDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+UDEVRULESDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/udev/rules.d,$(PREFIX)/lib/udev/rules.d)
 INSTALLED = $(BINDIR)/vfiofs $(SBINDIR)/vfio-bind $(MOUNTHELPERDIR)/mount.vfiofs \
 	$(MANDIR)/man8/vfiofs.8 $(MANDIR)/man8/vfio-bind.8 $(MANDIR)/man8/mount.vfiofs.8 \
-	$(SYSTEMDUNITDIR)/vfiofs.service
+	$(SYSTEMDUNITDIR)/vfiofs.service $(SYSTEMDUNITDIR)/vfio-bind.service \
+	$(UDEVRULESDIR)/60-vfio-bind.rules
 
 .PHONY: uninstall
 install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
-		mount-helpers/vfiofs.service.in man/vfiofs.8 man/vfio-bind.8
+		mount-helpers/vfiofs.service.in mount-helpers/vfio-bind.service.in \
+		mount-helpers/60-vfio-bind.rules man/vfiofs.8 man/vfio-bind.8
 	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(BINDIR)/vfiofs
 	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(SBINDIR)/vfio-bind
 	install -d $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
@@ -181,6 +187,12 @@ install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
 	sed 's|@BINDIR@|$(BINDIR)|g' mount-helpers/vfiofs.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-bind.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' mount-helpers/vfio-bind.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/vfio-bind.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfio-bind.service
+	install -D -m 0644 mount-helpers/60-vfio-bind.rules \
+		$(DESTDIR)$(UDEVRULESDIR)/60-vfio-bind.rules
 	install -D -m 0644 man/vfiofs.8 $(DESTDIR)$(MANDIR)/man8/vfiofs.8
 	install -D -m 0644 man/vfio-bind.8 $(DESTDIR)$(MANDIR)/man8/vfio-bind.8
 	echo '.so man8/vfiofs.8' >$(DESTDIR)$(MANDIR)/man8/mount.vfiofs.8

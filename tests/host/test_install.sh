@@ -1,10 +1,10 @@
 #!/bin/sh
-# make install / make uninstall, the man pages, the systemd unit and the
-# argument mapping of mount.vfiofs, on the build machine:
+# make install / make uninstall, the man pages, the systemd units, the udev
+# rule and the argument mapping of mount.vfiofs, on the build machine:
 # - `make install DESTDIR=...` (PREFIX /usr/local, then /usr): every file at
 #   its place with its mode and nothing else; @BINDIR@ replaced by the
-#   installed vfiofs's path in the unit and in mount.vfiofs; `make uninstall`
-#   removes it all;
+#   installed vfiofs's path in the unit and in mount.vfiofs, @SBINDIR@ by
+#   vfio-bind's in vfio-bind.service; `make uninstall` removes it all;
 # - man/vfiofs.8 and man/vfio-bind.8 render without a warning (man -l, else
 #   groff), and `man mount.vfiofs` finds vfiofs.8 through its .so link;
 # - an install at a real path (PREFIX in a temporary directory) that
@@ -39,7 +39,8 @@ mk() {
 }
 
 for f in man/vfiofs.8 man/vfio-bind.8 mount-helpers/vfio-bind mount-helpers/mount.vfiofs \
-	mount-helpers/vfiofs.service.in; do
+	mount-helpers/vfiofs.service.in mount-helpers/vfio-bind.service.in \
+	mount-helpers/60-vfio-bind.rules; do
 	if [ -f "$f" ]; then pass "$f is in the tree"; else fail "$f is missing"; fi
 done
 
@@ -67,7 +68,9 @@ WANT="755 /usr/local/bin/vfiofs
 644 /usr/local/share/man/man8/vfiofs.8
 644 /usr/local/share/man/man8/vfio-bind.8
 644 /usr/local/share/man/man8/mount.vfiofs.8
-644 /usr/local/lib/systemd/system/vfiofs.service"
+644 /usr/local/lib/systemd/system/vfiofs.service
+644 /usr/local/lib/systemd/system/vfio-bind.service
+644 /usr/local/lib/udev/rules.d/60-vfio-bind.rules"
 if mk "$T/log" install DESTDIR="$D"; then
 	pass "make install DESTDIR=..."
 else
@@ -79,7 +82,7 @@ if [ -s "$T/lay" ]; then
 	fail "PREFIX=/usr/local: layout and modes"
 	show "$T/lay"
 else
-	pass "PREFIX=/usr/local: 7 files, each at its place with its mode"
+	pass "PREFIX=/usr/local: 9 files, each at its place with its mode"
 fi
 # same SOURCE INSTALLED: the installed file is a copy of the source.
 same() {
@@ -109,6 +112,41 @@ for k in 'Documentation=man:vfiofs(8)' 'ExecStartPre=-/sbin/modprobe vfio-pci' \
 	'LimitMEMLOCK=infinity' 'Restart=on-failure' 'WantedBy=multi-user.target'; do
 	if grep -qxF "$k" "$U" 2>/dev/null; then pass "unit: $k"; else fail "unit: no line $k"; fi
 done
+# vfio-bind.service: the persisted bindings, before vfiofs.service.
+BU=$D/usr/local/lib/systemd/system/vfio-bind.service
+for k in 'After=vfio-bind.service' 'Wants=vfio-bind.service'; do
+	if grep -qxF "$k" "$U" 2>/dev/null; then pass "unit: $k"; else fail "unit: no line $k"; fi
+done
+check_eq "vfio-bind.service: ExecStart runs the installed vfio-bind --boot" \
+	'ExecStart=/usr/local/sbin/vfio-bind --boot' "$(grep '^ExecStart=' "$BU" 2>/dev/null)"
+for k in 'Type=oneshot' 'RemainAfterExit=yes' 'Before=vfiofs.service' \
+	'ConditionDirectoryNotEmpty=/etc/vfio-bind.d' 'WantedBy=multi-user.target'; do
+	if grep -qxF "$k" "$BU" 2>/dev/null; then pass "vfio-bind.service: $k"; else
+		fail "vfio-bind.service: no line $k"
+	fi
+done
+if grep -q '^After=.*systemd-udev-trigger\.service.*local-fs\.target' "$BU" 2>/dev/null; then
+	pass "vfio-bind.service: after the coldplug and the mounts"
+else
+	fail "vfio-bind.service: not ordered after systemd-udev-trigger and local-fs.target"
+fi
+if grep -q @SBINDIR@ "$BU" 2>/dev/null; then fail "@SBINDIR@ left in vfio-bind.service"; else
+	pass "no @SBINDIR@ left in vfio-bind.service"
+fi
+# The udev rule: one rule, on add of a PCI device with a record, the
+# override set and vfio-pci loaded; numbered before 80-drivers.rules.
+R=$D/usr/local/lib/udev/rules.d/60-vfio-bind.rules
+check_eq "60-vfio-bind.rules: the rule" \
+	'ACTION=="add", SUBSYSTEM=="pci", TEST=="/etc/vfio-bind.d/$kernel", ATTR{driver_override}="vfio-pci", RUN{builtin}+="kmod load vfio-pci"' \
+	"$(grep -v '^#' "$R" 2>/dev/null | grep .)"
+if command -v udevadm >/dev/null 2>&1 && udevadm verify --help >/dev/null 2>&1; then
+	if udevadm verify "$R" >"$T/verify" 2>&1; then pass "udevadm verify: the rule is clean"; else
+		fail "udevadm verify:"
+		show "$T/verify"
+	fi
+else
+	note "no udevadm verify here (systemd < 254): the rule was not verified"
+fi
 if grep -q '^Environment=.*VFIOFS_MOUNTPOINT=/mnt/vfio' "$U" 2>/dev/null; then
 	pass "unit: mounts at /mnt/vfio by default"
 else
@@ -166,7 +204,9 @@ WANT="755 /usr/bin/vfiofs
 644 /usr/share/man/man8/vfiofs.8
 644 /usr/share/man/man8/vfio-bind.8
 644 /usr/share/man/man8/mount.vfiofs.8
-644 /lib/systemd/system/vfiofs.service"
+644 /lib/systemd/system/vfiofs.service
+644 /lib/systemd/system/vfio-bind.service
+644 /lib/udev/rules.d/60-vfio-bind.rules"
 if mk "$T/log" install PREFIX=/usr DESTDIR="$D"; then
 	pass "make install PREFIX=/usr DESTDIR=..."
 else
@@ -178,7 +218,7 @@ if [ -s "$T/lay" ]; then
 	fail "PREFIX=/usr: layout and modes"
 	show "$T/lay"
 else
-	pass "PREFIX=/usr: 7 files (the unit in /lib/systemd/system), each with its mode"
+	pass "PREFIX=/usr: 9 files (units in /lib/systemd/system, the rule in /lib/udev/rules.d), each with its mode"
 fi
 check_eq "PREFIX=/usr: unit runs /usr/bin/vfiofs" \
 	'ExecStart=/usr/bin/vfiofs -f $VFIOFS_OPTS ${VFIOFS_MOUNTPOINT}' \
@@ -229,13 +269,15 @@ if command -v man >/dev/null 2>&1; then
 fi
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# MANPATH: Documentation=man:vfiofs(8) must resolve to the installed page.
-	if MANPATH=$P/share/man systemd-analyze verify "$P/lib/systemd/system/vfiofs.service" \
-		>"$T/verify" 2>&1 && ! grep -q . "$T/verify"; then
-		pass "systemd-analyze verify: the installed unit is clean"
-	else
-		fail "systemd-analyze verify of the installed unit:"
-		show "$T/verify"
-	fi
+	for u in vfiofs.service vfio-bind.service; do
+		if MANPATH=$P/share/man systemd-analyze verify "$P/lib/systemd/system/$u" \
+			>"$T/verify" 2>&1 && ! grep -q . "$T/verify"; then
+			pass "systemd-analyze verify: the installed $u is clean"
+		else
+			fail "systemd-analyze verify of the installed $u:"
+			show "$T/verify"
+		fi
+	done
 else
 	note "no systemd-analyze here: the unit was not verified"
 fi
