@@ -65,9 +65,9 @@ status "$NVME" | sed 's/^/    | /'
 check "swapoff" swapoff /dev/nvme0n1
 
 # A mounted filesystem.
-check "mkfs.minix /dev/nvme0n1" sh -c "mkfs.minix /dev/nvme0n1 >/dev/null"
+check "mkdosfs /dev/nvme0n1" sh -c "mkdosfs /dev/nvme0n1 >/dev/null"
 mkdir -p "$MNT"
-check "mount it on $MNT" mount -t minix /dev/nvme0n1 "$MNT"
+check "mount it on $MNT" mount -t msdos /dev/nvme0n1 "$MNT"
 echo data >"$MNT/file"
 vb "$NVME"
 check_eq "vfio-bind refuses an nvme with a mounted filesystem" 1 "$VB_RC"

@@ -21,9 +21,9 @@ MODS="irqbypass vfio vfio_iommu_type1 vfio_virqfd? vfio-pci-core vfio-pci fuse"
 # kept in modules/ and listed in modules.extra, in load order, but not
 # loaded at boot: the test loads them. nvme's dependencies differ by kernel
 # (6.1: t10-pi and its CRCs; 6.12: nvme-auth), hence the ?s.
-EXTRA="crct10dif_common? crc-t10dif? crc64? crc64-rocksoft? t10-pi? nvme-auth? nvme-core nvme e1000e minix"
+EXTRA="crct10dif_common? crc-t10dif? crc64? crc64-rocksoft? t10-pi? nvme-auth? nvme-core nvme e1000e fat msdos nls_cp437"
 # Bumped when the lists change, so that cached kernels are extracted again.
-MODSET=2
+MODSET=3
 
 meta_of() {
 	case $1 in
