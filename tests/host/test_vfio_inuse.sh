@@ -424,8 +424,11 @@ user=$me" ]; then
 	else
 		fail "$SH: the records: $(tr '\n' '|' <"$T/conf/0000:00:03.0")"
 	fi
+	# On vfio-pci already: vfio-bind records it too (was=vfio-pci), so
+	# that a mounted vfiofs adopts it.
+	expect_line "and records it for vfiofs" "$T/state/0000:00:0e.0" vfio-pci
 	run --status
-	expect_line "--status: persist=yes" "$T/out" "0000:00:0e.0 driver=vfio-pci group=11 id=1b36:0010 class=00ff00 held=none was=- persist=yes"
+	expect_line "--status: persist=yes" "$T/out" "0000:00:0e.0 driver=vfio-pci group=11 id=1b36:0010 class=00ff00 held=none was=vfio-pci persist=yes"
 	run --unpersist 0000:00:0d.0
 	expect_rc "--unpersist of a device not persisted" 1
 	expect_line "it says what to do" "$EE" "vfio-bind: 0000:00:0d.0 is not persisted (no $T/conf/0000:00:0d.0): nothing changed; vfio-bind --restore 0000:00:0d.0 gives it back"

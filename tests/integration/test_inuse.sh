@@ -124,6 +124,31 @@ check "and says what the host loses" said "$ifc"
 check_eq "$E1000E is on vfio-pci" vfio-pci "$(drv "$E1000E")"
 check "the mount takes it again" wait_path "$M/$E1000E/vendor" 1
 
+# ---- --persist and --boot (what vfio-bind.service runs at boot; the udev
+# rule needs udev, which the bed has not: tests/host covers its text)
+check "vfio-bind --persist $E1000E" vfio-bind --persist "$E1000E"
+check "its record /etc/vfio-bind.d/$E1000E" test -e "/etc/vfio-bind.d/$E1000E"
+check "vfio-bind --restore $E1000E" vfio-bind --restore "$E1000E"
+check_eq "$E1000E is on e1000e again" e1000e "$(drv "$E1000E")"
+ifc=$(ls "$S/$E1000E/net" 2>/dev/null | head -n1)
+ip link set "$ifc" up
+ip addr add 10.9.8.7/24 dev "$ifc"
+vb --boot
+check_eq "vfio-bind --boot leaves a persisted device the host uses (exit 1)" 1 "$VB_RC"
+check "and says why" said "$ifc" 10.9.8.7
+check_eq "$E1000E is still on e1000e" e1000e "$(drv "$E1000E")"
+ip addr flush dev "$ifc"
+ip link set "$ifc" down
+vb --boot
+check_eq "vfio-bind --boot takes it once free" 0 "$VB_RC"
+check_eq "$E1000E is on vfio-pci" vfio-pci "$(drv "$E1000E")"
+check "the mount takes it" wait_path "$M/$E1000E/vendor" 1
+check "vfio-bind --unpersist $E1000E" vfio-bind --unpersist "$E1000E"
+check_not "the record is gone" test -e "/etc/vfio-bind.d/$E1000E"
+check_eq "and $E1000E is given back" e1000e "$(drv "$E1000E")"
+check "vfio-bind $E1000E (back as the bed had it)" vfio-bind "$E1000E"
+check "the mount takes it" wait_path "$M/$E1000E/vendor" 1
+
 # ---- --status: one line per endpoint, sorted, bridges left out
 vfio-bind --status >"$LIB_TMP/status" 2>&1
 check_eq "--status exits 0" 0 $?
