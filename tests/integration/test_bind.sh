@@ -164,7 +164,10 @@ vb --restore "$SER" "$PVP"
 [ "$VB_RC" = hung ] && give_up "vfio-bind --restore $SER $PVP hung (20 s): the unbind blocked"
 check_eq "vfio-bind --restore $SER $PVP succeeds" 0 "$VB_RC"
 echo "  restore: command ${VB_MS} ms; $SER off vfio-pci at ${OFF_S:-?} ms, $PVP at ${OFF_P:-?} ms; out of $M at ${OUT_S:-?} and ${OUT_P:-?} ms"
-lt "the unbind of $SER (open in vfiofs) took under 1 s" "$OFF_S" $((1000 * SLOW))
+# Counted from the command's start: vfio-bind's own start (a shell parsing
+# a thousand lines under emulation, slower still on a loaded host) is in it,
+# 0.1-0.3 s of it here. test_unbind times the unbind alone.
+lt "the unbind of $SER (open in vfiofs) took under 2 s of the command" "$OFF_S" $((2000 * SLOW))
 lt "the unbind of $PVP took under 1 s more" "$([ -n "$OFF_P" ] && [ -n "$OFF_S" ] && echo $((OFF_P - OFF_S)))" $((1000 * SLOW))
 check_eq "$SER back on serial" serial "$(drv "$SER")"
 check_eq "$PVP back to no driver" none "$(drv "$PVP")"
