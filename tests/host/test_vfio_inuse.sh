@@ -141,6 +141,13 @@ cat >"$PR/200/mountinfo" <<EOF
 40 22 0:50 / /run/other rw,nosuid,nodev,relatime shared:9 - fuse.vfiofs vfiofs rw,user_id=0,group_id=0
 41 22 0:51 / /mnt/vfio rw,nosuid,nodev,relatime shared:10 - fuse.vfiofs vfiofs rw,user_id=0,group_id=0
 EOF
+# A vfiofs run under valgrind: its name is memcheck's, its command line
+# tells what it runs.
+: >"$DV/vfio/21"
+proc 210 memcheck-amd64-
+printf '%s\0' valgrind --quiet /usr/bin/vfiofs -f /mnt/vg >"$PR/210/cmdline"
+ln -s "$DV/vfio/21" "$PR/210/fd/4"
+printf '%s\n' "50 22 0:52 / /mnt/vg rw,nosuid,nodev,relatime shared:11 - fuse.vfiofs vfiofs rw" >"$PR/210/mountinfo"
 proc 300 qemu-system-x86
 ln -s "$DV/vfio/devices/vfio1" "$PR/300/fd/9"
 printf '%s\n' "Iface	Destination	Gateway 	Flags	RefCnt	Use	Metric	Mask		MTU	Window	IRTT" \
@@ -391,7 +398,7 @@ for SH in $SHELLS; do
 0000:00:0d.0 driver=vfio-pci group=10 id=1b36:0010 class=00ff00 held=qemu-system-x86:pid=300 was=- persist=no
 0000:00:0e.0 driver=vfio-pci group=11 id=1b36:0010 class=00ff00 held=none was=- persist=no
 0000:00:12.0 driver=e1000e group=17 id=1b36:0010 class=020000 bindable=yes persist=no
-0000:00:13.0 driver=mlx5_vfio_pci group=21 id=15b3:101e class=020000 held=none was=- persist=no
+0000:00:13.0 driver=mlx5_vfio_pci group=21 id=15b3:101e class=020000 held=vfiofs:/mnt/vg:pid=210 was=- persist=no
 0000:00:13.1 driver=none group=21 id=15b3:101e class=020000 bindable=yes persist=no
 0000:00:14.0 driver=none group=22 id=1b36:0010 class=020000 bindable=no:group-not-viable:0000:00:14.1 persist=no
 0000:00:14.1 driver=e1000e group=22 id=1b36:0010 class=020000 bindable=no:address:eth3 persist=no
