@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -381,13 +382,38 @@ static void test_regs_names(void **state)
 	h_check_settled();
 }
 
+/* A counter of 0000:00:03.0's counters file. */
+static unsigned long long edu_counter(const char *name)
+{
+	static char t[8192];
+	int f = k_open_path("0000:00:03.0/counters", O_RDONLY);
+	const char *p;
+
+	assert_true(f >= 0);
+	assert_true(k_read(f, sizeof(t), 0, t, sizeof(t)) > 0);
+	assert_int_equal(k_close(f), 0);
+	p = strstr(t, name);
+	assert_non_null(p);
+	return strtoull(p + strlen(name), NULL, 10);
+}
+
 /* VALUE:MASK changes only the bits of MASK. */
 static void test_regs_mask(void **state)
 {
 	const char *cmd = "0000:00:03.0/regs/config/COMMAND";
+	unsigned long long r0, w0;
+	int f;
 
 	assert_int_equal(put(cmd, "0x0006\n"), 0);
-	assert_int_equal(put(cmd, "0x0400:0x0400\n"), 0);
+	/* One read and one write, both 16 bits (counted in accesses). */
+	f = k_open_path(cmd, O_WRONLY);
+	assert_true(f >= 0);
+	r0 = edu_counter("config.reads ");
+	w0 = edu_counter("config.writes ");
+	assert_int_equal(k_write(f, "0x0400:0x0400\n", 14, 0), 14);
+	assert_int_equal(edu_counter("config.reads "), r0 + 1);
+	assert_int_equal(edu_counter("config.writes "), w0 + 1);
+	assert_int_equal(k_close(f), 0);
 	assert_string_equal(cat(cmd), "0x0406\n");
 	assert_int_equal(put(cmd, "0:0x4\n"), 0);
 	assert_string_equal(cat(cmd), "0x0402\n");
