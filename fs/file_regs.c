@@ -9,7 +9,9 @@
  * names); the BARs list nothing.
  */
 #include <errno.h>
+#include <string.h>
 
+#include "core/log.h"
 #include "core/pciregs.h"
 #include "core/text.h"
 #include "fs/device.h"
@@ -155,8 +157,13 @@ int regs_make_node(struct node *dir, const char *name, struct node **out)
 	if (is_config(r) && rn.width > 4)
 		return -ENOENT;
 	res = regname_resolve(dir, &rn, &off);
-	if (res < 0)
+	if (res < 0) {
+		/* Lookups of absent names are common (completion): debug. */
+		log_debug("%s regs/config/%s: %s", dir->dev->d->bdf, name,
+			  res == -ENOENT ? "not on this device" :
+					   strerror(-res));
 		return res;
+	}
 	if (off % rn.width || off >= r->size || rn.width > r->size - off)
 		return -ENOENT;
 	n = node_new(dir, name, false, &reg_attr);
