@@ -260,7 +260,7 @@ int pciregs_walk(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,
 
 struct find {
 	enum pcireg_cap cap;
-	unsigned int id, pos;
+	unsigned int id, nr, pos;
 };
 
 static int find_one(void *arg, enum pcireg_cap cap, unsigned int id,
@@ -270,14 +270,19 @@ static int find_one(void *arg, enum pcireg_cap cap, unsigned int id,
 
 	if (cap != f->cap || id != f->id)
 		return 0;
+	if (f->nr) {
+		f->nr--;
+		return 0;
+	}
 	f->pos = pos;
 	return 1;
 }
 
 int pciregs_find_cap(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,
-		     enum pcireg_cap cap, unsigned int id, unsigned int *pos)
+		     enum pcireg_cap cap, unsigned int id, unsigned int nr,
+		     unsigned int *pos)
 {
-	struct find f = { .cap = cap, .id = id };
+	struct find f = { .cap = cap, .id = id, .nr = nr };
 	int res = pciregs_walk(rd, ctx, cfg_size, find_one, &f);
 
 	if (res < 0)
@@ -288,7 +293,7 @@ int pciregs_find_cap(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,
 	return 0;
 }
 
-/* The capabilities listed so far: each id once. */
+/* The capabilities listed so far, to number a second one of an id. */
 struct seen {
 	uint32_t ids[PCI_CAP_TTL + PCI_ECAP_TTL];
 	unsigned int n;
@@ -301,25 +306,28 @@ static int list_one(void *arg, enum pcireg_cap cap, unsigned int id,
 {
 	struct seen *s = arg;
 	uint32_t key = (uint32_t)cap << 16 | id;
-	const char *name;
-	char buf[16];
-	unsigned int i;
+	const char *name = pciregs_cap_name(cap, id);
+	unsigned int i, nr = 0;
+	char buf[32];
+	int len;
 
 	(void)pos;
 	for (i = 0; i < s->n; i++)
 		if (s->ids[i] == key)
-			return 0;
+			nr++;
 	if (s->n < sizeof(s->ids) / sizeof(s->ids[0]))
 		s->ids[s->n++] = key;
-	name = pciregs_cap_name(cap, id);
-	if (!name) {
-		if (cap == PCIREG_CAP)
-			snprintf(buf, sizeof(buf), "CAP0x%02x", id);
-		else
-			snprintf(buf, sizeof(buf), "ECAP0x%04x", id);
-		name = buf;
-	}
-	s->emit(s->arg, name);
+	if (nr > 0xff)
+		return 0; /* @N goes to 0xff */
+	if (name)
+		len = snprintf(buf, sizeof(buf), "%s", name);
+	else if (cap == PCIREG_CAP)
+		len = snprintf(buf, sizeof(buf), "CAP0x%02x", id);
+	else
+		len = snprintf(buf, sizeof(buf), "ECAP0x%04x", id);
+	if (nr)
+		snprintf(buf + len, sizeof(buf) - (size_t)len, "@%x", nr);
+	s->emit(s->arg, buf);
 	return 0;
 }
 

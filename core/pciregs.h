@@ -65,16 +65,18 @@ int pciregs_walk(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,
 		 pciregs_cap_fn cb, void *arg);
 
 /*
- * Where the first capability id of kind cap starts: 0 with *pos set,
- * -ENOENT when the device has none, or a read error.
+ * Where capability id of kind cap starts, the nr-th of that id (from 0):
+ * 0 with *pos set, -ENOENT when the device has no such one, or a read error.
  */
 int pciregs_find_cap(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,
-		     enum pcireg_cap cap, unsigned int id, unsigned int *pos);
+		     enum pcireg_cap cap, unsigned int id, unsigned int nr,
+		     unsigned int *pos);
 
 /*
  * The names that exist on the device: the header's registers for its header
- * type, then one name per capability id present (CAP_MSI, ECAP_AER; an id
- * the table does not name as CAP0xNN / ECAP0xNNNN). emit(arg, name) for
+ * type, then one name per capability present (CAP_MSI, ECAP_AER; an id the
+ * table does not name as CAP0xNN / ECAP0xNNNN; a second one of an id as
+ * NAME@1, setpci's spelling). emit(arg, name) for
  * each; returns 0 or a read error.
  */
 int pciregs_list(pciregs_read_fn rd, void *ctx, uint64_t cfg_size,

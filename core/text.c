@@ -253,13 +253,19 @@ static int parse_base(const char *base, size_t len, struct regname *rn)
 
 int text_parse_regname(const char *name, struct regname *rn)
 {
-	const char *w = strpbrk(name, ".:");
-	size_t blen = w ? (size_t)(w - name) : strlen(name);
-	const char *plus = memchr(name, '+', blen);
+	const char *at = strchr(name, '@');
+	size_t len = at ? (size_t)(at - name) : strlen(name);
+	size_t blen = strcspn(name, ".:");
+	const char *w = blen < len ? name + blen : NULL;
+	const char *plus;
 	struct regname r = { .width = 0, .reg = NULL };
-	uint64_t add = 0;
+	char wbuf[8];
+	uint64_t add = 0, nr = 0;
 	int err;
 
+	if (blen > len)
+		blen = len;
+	plus = memchr(name, '+', blen);
 	if (plus) {
 		size_t plen = blen - (size_t)(plus - name) - 1;
 
@@ -275,12 +281,25 @@ int text_parse_regname(const char *name, struct regname *rn)
 		return -EINVAL;
 	r.off += add;
 	if (w) {
-		r.width = parse_width(w);
+		size_t wlen = len - (size_t)(w - name);
+
+		if (wlen >= sizeof(wbuf))
+			return -EINVAL;
+		memcpy(wbuf, w, wlen);
+		wbuf[wlen] = '\0';
+		r.width = parse_width(wbuf);
 		if (!r.width)
 			return -EINVAL;
 	} else if (!r.width) {
 		r.width = 4;
 	}
+	/* @N: the N-th capability of its id (hex, from 0), as setpci. */
+	if (at) {
+		if (r.kind != REGNAME_CAP ||
+		    parse_hex(at + 1, strlen(at + 1), &nr) || nr > 0xff)
+			return -EINVAL;
+	}
+	r.cap_nr = (unsigned int)nr;
 	if (r.off % r.width)
 		return -EINVAL;
 	*rn = r;

@@ -44,16 +44,18 @@ struct regname {
 	const struct pcireg *reg; /* REG: the table's entry */
 	enum pcireg_cap cap; /* CAP: PCIREG_CAP or PCIREG_ECAP */
 	unsigned int cap_id;
+	unsigned int cap_nr; /* CAP: which one of that id (@N), from 0 */
 };
 
 /*
  * Parse a register file name as setpci(8) spells a register:
- *   BASE[+OFF][WIDTH]
+ *   BASE[+OFF][WIDTH][@N]
  * BASE is a hex offset (with or without 0x), a header register's name
  * (VENDOR_ID, COMMAND...), a capability's (CAP_EXP, ECAP_AER) or a
  * capability by number (CAP10, ECAP0x0001), names in any case; OFF is hex
  * (with or without 0x); WIDTH is .b .w .l .q (any case) or :8 :16 :32 :64.
- * Without WIDTH the register's own width, else 32 bits. 0 with *rn set;
+ * Without WIDTH the register's own width, else 32 bits. @N (hex, capabilities
+ * only) names the N-th capability of that id, from 0. 0 with *rn set;
  * -EINVAL for anything else, or an offset not aligned to the width.
  */
 int text_parse_regname(const char *name, struct regname *rn);

@@ -131,7 +131,7 @@ static int regname_resolve(struct node *dir, const struct regname *rn,
 		return 0;
 	case REGNAME_CAP:
 		res = pciregs_find_cap(cfg_read, &c, c.r->size, rn->cap,
-				       rn->cap_id, &pos);
+				       rn->cap_id, rn->cap_nr, &pos);
 		if (res < 0)
 			return res;
 		*off = pos + rn->off;

@@ -157,30 +157,30 @@ static void test_find_cap(void **state)
 	unsigned int pos = 0;
 
 	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x10, &pos), 0);
+		pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x10, 0, &pos), 0);
 	assert_int_equal(pos, 0x60);
 	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x11, &pos), 0);
+		pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x11, 0, &pos), 0);
 	assert_int_equal(pos, 0xa0);
 	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x3, &pos), 0);
+		pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x3, 0, &pos), 0);
 	assert_int_equal(pos, 0x140);
 	pos = 7;
-	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x09,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x09, 0,
 					  &pos),
 			 -ENOENT);
 	assert_int_equal(pos, 7);
 	/* Config of 256 bytes: no extended list. */
-	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_ECAP, 0x1,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_ECAP, 0x1, 0,
 					  &pos),
 			 -ENOENT);
 	/* An id of one list is not found in the other. */
-	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x10,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x10, 0,
 					  &pos),
 			 -ENOENT);
 	/* No capability list in STATUS: nothing, whatever 0x34 says. */
 	put16(0x06, 0);
-	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x10,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x10, 0,
 					  &pos),
 			 -ENOENT);
 }
@@ -192,45 +192,67 @@ static void test_loops(void **state)
 	/* A list that loops ends; so does one pointing into the header. */
 	cap(0xa0, 0x11, 0x40);
 	reads = 0;
-	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x13,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x13, 0,
 					  &pos),
 			 -ENOENT);
 	assert_true(reads < 60);
 	cap(0xa0, 0x11, 0x3c);
-	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x13,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x13, 0,
 					  &pos),
 			 -ENOENT);
 	ecap(0x140, 0x0003, 0x100);
 	reads = 0;
-	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x2,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x2, 0,
 					  &pos),
 			 -ENOENT);
 	assert_true(reads < 600);
 	/* Low bits of a pointer are ignored, as the kernel does. */
 	cfg[0x34] = 0x43;
 	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x01, &pos), 0);
+		pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x01, 0, &pos), 0);
 	assert_int_equal(pos, 0x40);
 	/* An all-ones config (device gone) has no capability. */
 	memset(cfg, 0xff, sizeof(cfg));
-	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0xff,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0xff, 0,
 					  &pos),
 			 -ENOENT);
 	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0xffff,
-					  &pos),
+					  0, &pos),
 			 -ENOENT);
 }
 
 /* vfio-pci hides a first extended capability behind id 0: walk on. */
+/* @N: the N-th one of an id, from 0. */
+static void test_cap_nr(void **state)
+{
+	unsigned int pos;
+
+	cap(0xa0, 0x11, 0xb0);
+	cap(0xb0, 0x09, 0xc0);
+	cap(0xc0, 0x09, 0);
+	assert_int_equal(
+		pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x09, 0, &pos), 0);
+	assert_int_equal(pos, 0xb0);
+	assert_int_equal(
+		pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x09, 1, &pos), 0);
+	assert_int_equal(pos, 0xc0);
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x09, 2,
+					  &pos),
+			 -ENOENT);
+	assert_int_equal(pciregs_find_cap(rd, NULL, 256, PCIREG_CAP, 0x10, 1,
+					  &pos),
+			 -ENOENT);
+}
+
 static void test_hidden_ecap(void **state)
 {
 	unsigned int pos;
 
 	ecap(0x100, 0x0000, 0x140);
 	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x3, &pos), 0);
+		pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x3, 0, &pos), 0);
 	assert_int_equal(pos, 0x140);
-	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x0,
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_ECAP, 0x0, 0,
 					  &pos),
 			 -ENOENT);
 }
@@ -241,8 +263,9 @@ static void test_read_error(void **state)
 	char names[64];
 
 	fail_at = 0x60;
-	assert_int_equal(
-		pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x11, &pos), -EIO);
+	assert_int_equal(pciregs_find_cap(rd, NULL, 4096, PCIREG_CAP, 0x11, 0,
+					  &pos),
+			 -EIO);
 	fail_at = 0x0e;
 	assert_int_equal(pciregs_header_type(rd, NULL), -EIO);
 	assert_int_equal(pciregs_list(rd, NULL, 4096, NULL, names), -EIO);
@@ -267,7 +290,7 @@ static void test_list(void **state)
 	struct names s = { .n = 0 };
 
 	cap(0xa0, 0x11, 0xb0);
-	cap(0xb0, 0x09, 0xc0); /* two vendor-specific ones: listed once */
+	cap(0xb0, 0x09, 0xc0); /* two vendor-specific ones: the second @1 */
 	cap(0xc0, 0x09, 0xd0);
 	cap(0xd0, 0x33, 0x00); /* an id setpci has no name for */
 	ecap(0x140, 0x0003, 0x180);
@@ -285,7 +308,8 @@ static void test_list(void **state)
 				   "INTERRUPT_LINE "
 				   "INTERRUPT_PIN MIN_GNT MAX_LAT CAP_PM "
 				   "CAP_MSI CAP_EXP CAP_MSIX "
-				   "CAP_VNDR CAP0x33 ECAP_AER ECAP_DSN "
+				   "CAP_VNDR CAP_VNDR@1 CAP0x33 ECAP_AER "
+				   "ECAP_DSN "
 				   "ECAP0x0042 ");
 	/* A bridge: its own registers, not the endpoint's. */
 	memset(&s, 0, sizeof(s));
@@ -306,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup(test_table, setup),
 		cmocka_unit_test_setup(test_find_cap, setup),
 		cmocka_unit_test_setup(test_loops, setup),
+		cmocka_unit_test_setup(test_cap_nr, setup),
 		cmocka_unit_test_setup(test_hidden_ecap, setup),
 		cmocka_unit_test_setup(test_read_error, setup),
 		cmocka_unit_test_setup(test_list, setup),

@@ -166,6 +166,19 @@ static void test_regnames(void **state)
 	assert_int_equal(rn.off, 8);
 	assert_int_equal(text_parse_regname("ecap19", &rn), 0);
 	assert_int_equal(rn.cap_id, 0x19);
+	assert_int_equal(rn.cap_nr, 0);
+	/* @N after the rest: the N-th one of that id (hex), as setpci. */
+	assert_int_equal(text_parse_regname("CAP_VNDR@1", &rn), 0);
+	assert_int_equal(rn.cap_nr, 1);
+	assert_int_equal(rn.width, 4);
+	assert_int_equal(text_parse_regname("ECAP_VNDR+4.w@a", &rn), 0);
+	assert_int_equal(rn.cap, PCIREG_ECAP);
+	assert_int_equal(rn.cap_nr, 0xa);
+	assert_int_equal(rn.off, 4);
+	assert_int_equal(rn.width, 2);
+	assert_int_equal(text_parse_regname("CAP9:16@0x1", &rn), 0);
+	assert_int_equal(rn.cap_nr, 1);
+	assert_int_equal(rn.width, 2);
 }
 
 static void test_bad_regnames(void **state)
