@@ -93,10 +93,11 @@ for d in $ALL_DEVS; do
 	check_errno "$d: no such register name" ENOENT cat "$c/NO_SUCH_REG"
 	# ls lists the names, each readable.
 	names=$(ls "$c" | tr '\n' ' ')
-	case " $names " in
-	*" VENDOR_ID "*" COMMAND "*" BASE_ADDRESS_0 "*" MAX_LAT "*) pass "$d ls regs/config lists the header's names" ;;
-	*) fail "$d ls regs/config lists the header's names: $names" ;;
-	esac
+	miss=""
+	for n in VENDOR_ID DEVICE_ID COMMAND STATUS BASE_ADDRESS_0 SUBSYSTEM_ID MAX_LAT; do
+		case " $names " in *" $n "*) ;; *) miss="$miss $n" ;; esac
+	done
+	check_eq "$d ls regs/config lists the header's names (ls sorts them)" "" "$miss"
 	bad=""
 	for n in $names; do cat "$c/$n" >/dev/null 2>&1 || bad="$bad $n"; done
 	check_eq "$d every name ls regs/config lists reads" "" "$bad"
