@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/text.h"
 
@@ -128,37 +129,180 @@ int text_parse_one(const char *buf, size_t len)
 	return val == 1 ? 0 : -EINVAL;
 }
 
-int text_parse_regname(const char *name, uint64_t *off, unsigned int *width)
+int text_parse_masked(const char *buf, size_t len, uint64_t *val,
+		      uint64_t *mask)
 {
-	const char *colon = strchr(name, ':');
-	size_t offlen = colon ? (size_t)(colon - name) : strlen(name);
-	uint64_t o, bits = 32;
+	const char *colon;
+	uint64_t v, m = UINT64_MAX;
 	int err;
 
-	err = parse_num(name, offlen, &o);
+	if (len && buf[len - 1] == '\n')
+		len--;
+	colon = memchr(buf, ':', len);
+	if (colon) {
+		size_t vlen = (size_t)(colon - buf);
+
+		err = parse_num(colon + 1, len - vlen - 1, &m);
+		if (err)
+			return err;
+		len = vlen;
+	}
+	err = parse_num(buf, len, &v);
 	if (err)
 		return err;
-	if (colon) {
-		const char *w = colon + 1;
+	*val = v;
+	*mask = m;
+	return 0;
+}
 
-		/* Bits in decimal, spelled exactly: not ":0x20" nor ":032". */
-		if (!strcmp(w, "8"))
-			bits = 8;
-		else if (!strcmp(w, "16"))
-			bits = 16;
-		else if (!strcmp(w, "32"))
-			bits = 32;
-		else if (!strcmp(w, "64"))
-			bits = 64;
-		else
+/* Exactly buf[0..len): hex digits, with or without 0x, as setpci reads. */
+static int parse_hex(const char *buf, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		i = 2;
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		int d = hexval(buf[i]);
+
+		if (d < 0 || v >> 60)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ".b" ".w" ".l" ".q" (any case) or ":8" ":16" ":32" ":64": bytes, or 0. */
+static unsigned int parse_width(const char *w)
+{
+	if (w[0] == '.' && w[1] && !w[2]) {
+		switch (w[1] | 0x20) {
+		case 'b':
+			return 1;
+		case 'w':
+			return 2;
+		case 'l':
+			return 4;
+		case 'q':
+			return 8;
+		}
+		return 0;
+	}
+	/* Bits in decimal, spelled exactly: not ":0x20" nor ":032". */
+	if (!strcmp(w, ":8"))
+		return 1;
+	if (!strcmp(w, ":16"))
+		return 2;
+	if (!strcmp(w, ":32"))
+		return 4;
+	if (!strcmp(w, ":64"))
+		return 8;
+	return 0;
+}
+
+/* BASE of a name: an offset, a register or a capability. */
+static int parse_base(const char *base, size_t len, struct regname *rn)
+{
+	const struct pcireg *r;
+	char name[32];
+	uint64_t v;
+
+	if (!parse_hex(base, len, &v)) {
+		rn->kind = REGNAME_OFF;
+		rn->off = v;
+		return 0;
+	}
+	if (len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, base, len);
+	name[len] = '\0';
+	r = pciregs_find(name);
+	if (r && r->cap == PCIREG_HDR) {
+		rn->kind = REGNAME_REG;
+		rn->reg = r;
+		rn->off = r->off;
+		rn->width = r->width;
+		return 0;
+	}
+	rn->kind = REGNAME_CAP;
+	rn->off = 0;
+	if (r) {
+		rn->cap = r->cap;
+		rn->cap_id = r->cap_id;
+		return 0;
+	}
+	/* A capability by number, as setpci takes it: CAP10, ECAP0x0001. */
+	if (len > 4 && !strncasecmp(name, "ECAP", 4) &&
+	    !parse_hex(name + 4, len - 4, &v) && v < 0x10000) {
+		rn->cap = PCIREG_ECAP;
+		rn->cap_id = (unsigned int)v;
+		return 0;
+	}
+	if (len > 3 && !strncasecmp(name, "CAP", 3) &&
+	    !parse_hex(name + 3, len - 3, &v) && v < 0x100) {
+		rn->cap = PCIREG_CAP;
+		rn->cap_id = (unsigned int)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int text_parse_regname(const char *name, struct regname *rn)
+{
+	const char *at = strchr(name, '@');
+	size_t len = at ? (size_t)(at - name) : strlen(name);
+	size_t blen = strcspn(name, ".:");
+	const char *w = blen < len ? name + blen : NULL;
+	const char *plus;
+	struct regname r = { .width = 0, .reg = NULL };
+	char wbuf[8];
+	uint64_t add = 0, nr = 0;
+	int err;
+
+	if (blen > len)
+		blen = len;
+	plus = memchr(name, '+', blen);
+	if (plus) {
+		size_t plen = blen - (size_t)(plus - name) - 1;
+
+		err = parse_hex(plus + 1, plen, &add);
+		if (err)
+			return err;
+		blen = (size_t)(plus - name);
+	}
+	err = parse_base(name, blen, &r);
+	if (err)
+		return err;
+	if (add > UINT64_MAX - r.off)
+		return -EINVAL;
+	r.off += add;
+	if (w) {
+		size_t wlen = len - (size_t)(w - name);
+
+		if (wlen >= sizeof(wbuf))
+			return -EINVAL;
+		memcpy(wbuf, w, wlen);
+		wbuf[wlen] = '\0';
+		r.width = parse_width(wbuf);
+		if (!r.width)
+			return -EINVAL;
+	} else if (!r.width) {
+		r.width = 4;
+	}
+	/* @N: the N-th capability of its id (hex, from 0), as setpci. */
+	if (at) {
+		if (r.kind != REGNAME_CAP ||
+		    parse_hex(at + 1, strlen(at + 1), &nr) || nr > 0xff)
 			return -EINVAL;
 	}
-	if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+	r.cap_nr = (unsigned int)nr;
+	if (r.off % r.width)
 		return -EINVAL;
-	if (o % (bits / 8))
-		return -EINVAL;
-	*off = o;
-	*width = (unsigned int)(bits / 8);
+	*rn = r;
 	return 0;
 }
 

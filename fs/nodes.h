@@ -114,6 +114,13 @@ struct file_ops {
 /* Make the child called name of a directory whose entries are not listed. */
 typedef int (*node_make_fn)(struct node *dir, const char *name,
 			    struct node **out);
+/*
+ * The names such a directory shows when listed (those its make takes):
+ * emit(arg, name) for each, made afresh at each readdir. 0 or -errno.
+ */
+typedef int (*node_list_fn)(struct node *dir,
+			    void (*emit)(void *arg, const char *name),
+			    void *arg);
 
 struct node {
 	fuse_ino_t ino; /* never reused */
@@ -132,6 +139,7 @@ struct node {
 	struct node *hnext; /* inode number hash chain */
 	const struct file_ops *ops; /* files */
 	node_make_fn make; /* directories with names made on demand */
+	node_list_fn list; /* and the names of those it lists (or NULL) */
 	struct fs_dev *dev; /* the device it belongs to; NULL above devices */
 	/*
 	 * What the node stands for, the handler's: a region (config, barN,
@@ -212,6 +220,9 @@ extern const struct file_ops file_rom_ops;
 
 /* fs/file_regs.c: regs/<region>/<name>, made on lookup. */
 int regs_make_node(struct node *dir, const char *name, struct node **out);
+/* regs/config: the header's register names and the capabilities present. */
+int regs_list(struct node *dir, void (*emit)(void *arg, const char *name),
+	      void *arg);
 
 /*
  * fs/file_dma.c: dma/ at the root, its buffers (made by mkdir, freed by

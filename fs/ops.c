@@ -211,6 +211,45 @@ static bool add_dirent(fuse_req_t req, char *buf, size_t size, size_t *pos,
 	return true;
 }
 
+/*
+ * The inode number of a listed name not made yet (libfuse's own
+ * FUSE_UNKNOWN_INO): READDIR's numbers are shown, never looked up.
+ */
+#define UNKNOWN_INO 0xffffffff
+
+/* Names a directory's list hook emits, as entries from index idx. */
+struct dir_fill {
+	fuse_req_t req;
+	struct node *dir;
+	char *buf;
+	size_t size, pos;
+	off_t off, idx;
+	bool full;
+};
+
+static void fill_name(void *arg, const char *name)
+{
+	struct dir_fill *f = arg;
+	struct node *c = node_child(f->dir, name);
+	struct stat st = { .st_ino = c ? c->ino : UNKNOWN_INO,
+			   .st_mode = S_IFREG };
+	size_t len;
+
+	if (f->full)
+		return;
+	if (f->off <= f->idx) {
+		len = fuse_add_direntry(f->req, f->buf + f->pos,
+					f->size - f->pos, name, &st,
+					f->idx + 1);
+		if (len > f->size - f->pos) {
+			f->full = true;
+			return;
+		}
+		f->pos += len;
+	}
+	f->idx++;
+}
+
 static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
@@ -248,8 +287,21 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			continue;
 		if (off <= idx &&
 		    !add_dirent(req, buf, size, &pos, c->name, c, idx))
-			break;
+			goto out;
 		idx++;
+	}
+	/* Names made on lookup that the directory lists: regs/config. */
+	if (dir->list && !node_gone(dir)) {
+		struct dir_fill f = { .req = req,
+				      .dir = dir,
+				      .buf = buf,
+				      .size = size,
+				      .pos = pos,
+				      .off = off,
+				      .idx = idx };
+
+		dir->list(dir, fill_name, &f);
+		pos = f.pos;
 	}
 out:
 	fuse_reply_buf(req, buf, pos);

@@ -48,8 +48,13 @@ static int regions_add(struct fs_dev *fd, struct node *dir)
 		if (!n)
 			return -ENOMEM;
 		n->priv = r;
-		/* Register names are made on lookup, not listed. */
+		/*
+		 * Register names are made on lookup; config lists the names
+		 * that exist on the device, the BARs nothing.
+		 */
 		n->make = regs_make_node;
+		if (i == VFIO_PCI_CONFIG_REGION_INDEX)
+			n->list = regs_list;
 	}
 	return 0;
 }

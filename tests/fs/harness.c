@@ -412,6 +412,7 @@ static struct vfio_device *fake_device(const char *bdf, int slot)
 {
 	struct vfio_device *d = calloc(1, sizeof(*d));
 	unsigned int i;
+	uint8_t *cfg;
 
 	CHECK(d);
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
@@ -434,10 +435,30 @@ static struct vfio_device *fake_device(const char *bdf, int slot)
 		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 	memset(devmem[slot % H_MAX_DEVS], 0, sizeof(devmem[0]));
 	/* Config space: vendor 0x1234, device 0x11e8. */
-	devmem[slot % H_MAX_DEVS][CONFIG_OFF] = 0x34;
-	devmem[slot % H_MAX_DEVS][CONFIG_OFF + 1] = 0x12;
-	devmem[slot % H_MAX_DEVS][CONFIG_OFF + 2] = 0xe8;
-	devmem[slot % H_MAX_DEVS][CONFIG_OFF + 3] = 0x11;
+	cfg = devmem[slot % H_MAX_DEVS] + CONFIG_OFF;
+	cfg[0] = 0x34;
+	cfg[1] = 0x12;
+	cfg[2] = 0xe8;
+	cfg[3] = 0x11;
+	/*
+	 * A capability list (STATUS bit 4, 0x34): MSI at 0x40, PCI Express
+	 * at 0x50. The others are PCIe with 4 KiB of config: AER at 0x100,
+	 * then a vendor-specific one at 0x140.
+	 */
+	cfg[0x06] = 0x10;
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x05;
+	cfg[0x41] = 0x50;
+	cfg[0x50] = 0x10;
+	cfg[0x51] = 0x00;
+	if (strcmp(bdf, bdfs[0]) != 0) {
+		d->regions[VFIO_PCI_CONFIG_REGION_INDEX].size = 0x1000;
+		cfg[0x100] = 0x01; /* ECAP_AER, version 1, next 0x140 */
+		cfg[0x102] = 0x01;
+		cfg[0x103] = 0x14;
+		cfg[0x140] = 0x0b; /* ECAP_VNDR, last */
+		cfg[0x142] = 0x01;
+	}
 	CHECK(vfio_irqs_init(d) == 0);
 	/* The first device serves MSI, like edu; the others MSI-X. */
 	if (!strcmp(bdf, bdfs[0]))

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -323,6 +324,175 @@ static void test_events(void **state)
 	h_check_settled();
 }
 
+/* regs/ speaks setpci: hex offsets, register and capability names. */
+static void test_regs_names(void **state)
+{
+	const char *e = "0000:00:03.0/regs/", *n = "0000:00:04.0/regs/";
+	char p[128];
+
+#define AT(dev, name) (snprintf(p, sizeof(p), "%s%s", dev, name), p)
+	assert_string_equal(cat(AT(e, "config/VENDOR_ID")), "0x1234\n");
+	assert_string_equal(cat(AT(e, "config/vendor_id")), "0x1234\n");
+	assert_string_equal(cat(AT(e, "config/0.w")), "0x1234\n");
+	assert_string_equal(cat(AT(e, "config/0:16")), "0x1234\n");
+	assert_string_equal(cat(AT(e, "config/DEVICE_ID")), "0x11e8\n");
+	assert_string_equal(cat(AT(e, "config/VENDOR_ID.l")), "0x11e81234\n");
+	assert_string_equal(cat(AT(e, "config/0")), "0x11e81234\n");
+	assert_string_equal(cat(AT(e, "config/STATUS")), "0x0010\n");
+	assert_string_equal(cat(AT(e, "config/CAPABILITIES")), "0x40\n");
+	assert_string_equal(cat(AT(e, "config/BASE_ADDRESS_0")), "0x00000000"
+								 "\n");
+	/* Offsets are hex: 20 is 0x20, with or without 0x. */
+	assert_int_equal(put(AT(e, "bar0/20"), "0x5\n"), 0);
+	assert_string_equal(cat(AT(e, "bar0/0x20")), "0x00000005\n");
+	assert_string_equal(cat(AT(e, "bar0/20.w")), "0x0005\n");
+	assert_string_equal(cat(AT(e, "bar0/14")), "0x00000000\n");
+	assert_int_equal(put(AT(e, "bar0/80.q"), "0x1122334455667788\n"), 0);
+	assert_string_equal(cat(AT(e, "bar0/80:64")), "0x1122334455667788\n");
+	assert_string_equal(cat(AT(e, "bar0/84")), "0x11223344\n");
+	/* Capabilities, found on the device. */
+	assert_string_equal(cat(AT(e, "config/CAP_MSI")), "0x00005005\n");
+	assert_string_equal(cat(AT(e, "config/CAP_MSI.b")), "0x05\n");
+	assert_string_equal(cat(AT(e, "config/CAP_EXP.w")), "0x0010\n");
+	assert_string_equal(cat(AT(e, "config/CAP10.w")), "0x0010\n");
+	assert_string_equal(cat(AT(e, "config/CAP_EXP+1.b")), "0x00\n");
+	assert_string_equal(cat(AT(n, "config/ECAP_AER")), "0x14010001\n");
+	assert_string_equal(cat(AT(n, "config/ECAP0x0001.w")), "0x0001\n");
+	assert_string_equal(cat(AT(n, "config/ECAP_VNDR+2.w")), "0x0001\n");
+	assert_string_equal(cat(AT(n, "config/ecap_aer+4.l")), "0x00000000\n");
+	/* Names that are not there. */
+	assert_int_equal(k_walk(AT(e, "config/CAP_MSIX")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/ECAP_AER")), -ENOENT);
+	assert_int_equal(k_walk(AT(n, "config/ECAP_DSN")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/BRIDGE_CONTROL")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/CAP_EXP+1.w")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/CAP_EXP+100")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/0.q")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/100")), -ENOENT);
+	assert_int_equal(k_walk(AT(n, "config/ffc")), k_walk(AT(n, "config/"
+								   "ffc")));
+	assert_int_equal(k_walk(AT(n, "config/1000")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "bar0/COMMAND")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "bar0/CAP_EXP")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "bar0/1000")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "bar0/2.l")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/NOPE")), -ENOENT);
+#undef AT
+	k_forget_all();
+	h_check_settled();
+}
+
+/* A counter of 0000:00:03.0's counters file. */
+static unsigned long long edu_counter(const char *name)
+{
+	static char t[8192];
+	int f = k_open_path("0000:00:03.0/counters", O_RDONLY);
+	const char *p;
+
+	assert_true(f >= 0);
+	assert_true(k_read(f, sizeof(t), 0, t, sizeof(t)) > 0);
+	assert_int_equal(k_close(f), 0);
+	p = strstr(t, name);
+	assert_non_null(p);
+	return strtoull(p + strlen(name), NULL, 10);
+}
+
+/* VALUE:MASK changes only the bits of MASK. */
+static void test_regs_mask(void **state)
+{
+	const char *cmd = "0000:00:03.0/regs/config/COMMAND";
+	unsigned long long r0, w0;
+	int f;
+
+	assert_int_equal(put(cmd, "0x0006\n"), 0);
+	/* One read and one write, both 16 bits (counted in accesses). */
+	f = k_open_path(cmd, O_WRONLY);
+	assert_true(f >= 0);
+	r0 = edu_counter("config.reads ");
+	w0 = edu_counter("config.writes ");
+	assert_int_equal(k_write(f, "0x0400:0x0400\n", 14, 0), 14);
+	assert_int_equal(edu_counter("config.reads "), r0 + 1);
+	assert_int_equal(edu_counter("config.writes "), w0 + 1);
+	assert_int_equal(k_close(f), 0);
+	assert_string_equal(cat(cmd), "0x0406\n");
+	assert_int_equal(put(cmd, "0:0x4\n"), 0);
+	assert_string_equal(cat(cmd), "0x0402\n");
+	/* Bits of VALUE outside MASK are not written (setpci's rule). */
+	assert_int_equal(put(cmd, "0xffff:0x1\n"), 0);
+	assert_string_equal(cat(cmd), "0x0403\n");
+	assert_int_equal(put("0000:00:03.0/regs/config/COMMAND.b", "0:0x2\n"),
+			 0);
+	assert_string_equal(cat(cmd), "0x0401\n");
+	/* Wider than the register, or not numbers: refused, nothing changed. */
+	assert_int_equal(put(cmd, "0x1:0x10000\n"), -EINVAL);
+	assert_int_equal(put(cmd, "0x10000:0x1\n"), -EINVAL);
+	assert_int_equal(put(cmd, "1:\n"), -EINVAL);
+	assert_int_equal(put(cmd, "1:2:3\n"), -EINVAL);
+	assert_string_equal(cat(cmd), "0x0401\n");
+	/* The neighbours are untouched: 16-bit accesses only. */
+	assert_string_equal(cat("0000:00:03.0/regs/config/STATUS"), "0x0010\n");
+	assert_string_equal(cat("0000:00:03.0/regs/config/VENDOR_ID"), "0x1234"
+								       "\n");
+	/* A BAR register takes masks too. */
+	assert_int_equal(put("0000:00:03.0/regs/bar0/8", "0xf0f0f0f0\n"), 0);
+	assert_int_equal(put("0000:00:03.0/regs/bar0/8", "0x0f00:0xff00\n"), 0);
+	assert_string_equal(cat("0000:00:03.0/regs/bar0/8"), "0xf0f00ff0\n");
+	k_forget_all();
+	h_check_settled();
+}
+
+/* ls regs/config: the names that exist on the device; BARs list nothing. */
+static void test_regs_list(void **state)
+{
+	char names[4096], tmp[4096], path[160], *tok, *save = NULL;
+	int k, n, kc, i;
+
+	k = k_walk("0000:00:03.0/regs/config");
+	assert_true(k >= 0);
+	n = k_readdir(k, names, sizeof(names));
+	assert_int_equal(n, 2 + 26 + 2);
+	assert_non_null(strstr(names, ". .. VENDOR_ID DEVICE_ID COMMAND "));
+	assert_non_null(strstr(names, " MAX_LAT CAP_MSI CAP_EXP "));
+	assert_null(strstr(names, "ECAP"));
+	assert_null(strstr(names, "BRIDGE_CONTROL"));
+	/* A name looked up is listed once, with the rest. */
+	kc = k_walk("0000:00:03.0/regs/config/COMMAND");
+	assert_true(kc >= 0);
+	assert_true(k_walk("0000:00:03.0/regs/config/0x4:16") >= 0);
+	assert_int_equal(k_readdir(k, tmp, sizeof(tmp)), n);
+	assert_string_equal(tmp, names);
+	/* Every name listed can be looked up and read. */
+	strcpy(tmp, names);
+	for (i = 0, tok = strtok_r(tmp, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), i++) {
+		if (!strcmp(tok, ".") || !strcmp(tok, ".."))
+			continue;
+		snprintf(path, sizeof(path), "0000:00:03.0/regs/config/%s",
+			 tok);
+		assert_true(k_walk(path) >= 0);
+		assert_string_not_equal(cat(path), "-2");
+	}
+	assert_int_equal(i, n);
+	assert_int_equal(k_readdir(k_walk("0000:00:04.0/regs/config"), names,
+				   sizeof(names)),
+			 2 + 26 + 4);
+	assert_non_null(strstr(names, " CAP_MSI CAP_EXP ECAP_AER ECAP_VNDR "));
+	assert_int_equal(k_readdir(k_walk("0000:00:03.0/regs/bar0"), names,
+				   sizeof(names)),
+			 2);
+	assert_int_equal(k_readdir(k_walk("0000:00:03.0/regs"), names,
+				   sizeof(names)),
+			 4);
+	/* The device gone: a directory still held lists nothing. */
+	k_pin(k);
+	h_dev_gone(EDU);
+	assert_int_equal(k_readdir(k, names, sizeof(names)), 2);
+	assert_int_equal(k_lookup(k, "COMMAND"), -ENOENT);
+	k_unpin(k);
+	k_forget_all();
+	h_check_settled();
+}
+
 /* Inode numbers only count up: none is handed out twice. */
 static void test_nodeids_unique(void **state)
 {
@@ -435,6 +605,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nodeids_unique, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_regs_names, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_regs_mask, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_regs_list, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_churn_rebind, setup,
 						teardown),

@@ -88,47 +88,174 @@ static void test_one(void **state)
 	assert_int_equal(text_parse_one("", 0), -EINVAL);
 }
 
+static void regname_ok(const char *name, enum regname_kind kind, uint64_t off,
+		       unsigned int width)
+{
+	struct regname rn;
+
+	if (text_parse_regname(name, &rn) != 0)
+		fail_msg("refused \"%s\"", name);
+	if (rn.kind != kind || rn.off != off || rn.width != width)
+		fail_msg("\"%s\": kind %d off 0x%llx width %u", name, rn.kind,
+			 (unsigned long long)rn.off, rn.width);
+}
+
 static void test_regnames(void **state)
 {
-	uint64_t off = 1;
-	unsigned int w = 0;
+	struct regname rn;
 
-	assert_int_equal(text_parse_regname("0x60", &off, &w), 0);
-	assert_int_equal(off, 0x60);
-	assert_int_equal(w, 4);
-	assert_int_equal(text_parse_regname("96", &off, &w), 0);
-	assert_int_equal(off, 96);
-	assert_int_equal(w, 4);
-	assert_int_equal(text_parse_regname("0x60:64", &off, &w), 0);
-	assert_int_equal(w, 8);
-	assert_int_equal(text_parse_regname("0x04:16", &off, &w), 0);
-	assert_int_equal(off, 4);
-	assert_int_equal(w, 2);
-	assert_int_equal(text_parse_regname("0x3:8", &off, &w), 0);
-	assert_int_equal(off, 3);
-	assert_int_equal(w, 1);
-	assert_int_equal(text_parse_regname("0:32", &off, &w), 0);
-	assert_int_equal(w, 4);
+	/* Offsets are hex, with or without 0x, as setpci and datasheets. */
+	regname_ok("0x60", REGNAME_OFF, 0x60, 4);
+	regname_ok("60", REGNAME_OFF, 0x60, 4);
+	regname_ok("20", REGNAME_OFF, 0x20, 4);
+	regname_ok("100", REGNAME_OFF, 0x100, 4);
+	regname_ok("fffc", REGNAME_OFF, 0xfffc, 4);
+	regname_ok("0X1C", REGNAME_OFF, 0x1c, 4);
+	regname_ok("0x60:64", REGNAME_OFF, 0x60, 8);
+	regname_ok("0x04:16", REGNAME_OFF, 4, 2);
+	regname_ok("0x3:8", REGNAME_OFF, 3, 1);
+	regname_ok("0:32", REGNAME_OFF, 0, 4);
+	/* setpci's widths, any case. */
+	regname_ok("4.w", REGNAME_OFF, 4, 2);
+	regname_ok("4.W", REGNAME_OFF, 4, 2);
+	regname_ok("3.b", REGNAME_OFF, 3, 1);
+	regname_ok("0x10.l", REGNAME_OFF, 0x10, 4);
+	regname_ok("80.q", REGNAME_OFF, 0x80, 8);
+	regname_ok("10+4", REGNAME_OFF, 0x14, 4);
+	/* Header registers: their own width unless one is given. */
+	regname_ok("VENDOR_ID", REGNAME_REG, 0, 2);
+	regname_ok("vendor_id", REGNAME_REG, 0, 2);
+	regname_ok("COMMAND", REGNAME_REG, 4, 2);
+	regname_ok("COMMAND.w", REGNAME_REG, 4, 2);
+	regname_ok("COMMAND.b", REGNAME_REG, 4, 1);
+	regname_ok("COMMAND+1.b", REGNAME_REG, 5, 1);
+	regname_ok("STATUS", REGNAME_REG, 6, 2);
+	regname_ok("REVISION", REGNAME_REG, 8, 1);
+	regname_ok("CLASS_DEVICE", REGNAME_REG, 0xa, 2);
+	regname_ok("HEADER_TYPE", REGNAME_REG, 0xe, 1);
+	regname_ok("BASE_ADDRESS_0", REGNAME_REG, 0x10, 4);
+	regname_ok("BASE_ADDRESS_5", REGNAME_REG, 0x24, 4);
+	regname_ok("SUBSYSTEM_ID", REGNAME_REG, 0x2e, 2);
+	regname_ok("CAPABILITIES", REGNAME_REG, 0x34, 1);
+	regname_ok("INTERRUPT_PIN", REGNAME_REG, 0x3d, 1);
+	regname_ok("BRIDGE_CONTROL", REGNAME_REG, 0x3e, 2);
+	regname_ok("VENDOR_ID:32", REGNAME_REG, 0, 4);
+	/* Capabilities: 32 bits unless given, the offset relative. */
+	regname_ok("CAP_EXP", REGNAME_CAP, 0, 4);
+	regname_ok("CAP_EXP+10.w", REGNAME_CAP, 0x10, 2);
+	regname_ok("cap_exp+0x10.w", REGNAME_CAP, 0x10, 2);
+	regname_ok("ECAP_AER+4.l", REGNAME_CAP, 4, 4);
+	regname_ok("CAP_MSI+2.w", REGNAME_CAP, 2, 2);
+	assert_int_equal(text_parse_regname("CAP_EXP+8", &rn), 0);
+	assert_int_equal(rn.cap, PCIREG_CAP);
+	assert_int_equal(rn.cap_id, 0x10);
+	assert_int_equal(text_parse_regname("ECAP_AER", &rn), 0);
+	assert_int_equal(rn.cap, PCIREG_ECAP);
+	assert_int_equal(rn.cap_id, 1);
+	/* ... and by number, as setpci: CAP<hex>, ECAP<hex>. */
+	assert_int_equal(text_parse_regname("CAP10+2.w", &rn), 0);
+	assert_int_equal(rn.kind, REGNAME_CAP);
+	assert_int_equal(rn.cap, PCIREG_CAP);
+	assert_int_equal(rn.cap_id, 0x10);
+	assert_int_equal(rn.off, 2);
+	assert_int_equal(text_parse_regname("CAP0x11", &rn), 0);
+	assert_int_equal(rn.cap_id, 0x11);
+	assert_int_equal(text_parse_regname("ECAP0x0001+8.l", &rn), 0);
+	assert_int_equal(rn.cap, PCIREG_ECAP);
+	assert_int_equal(rn.cap_id, 1);
+	assert_int_equal(rn.off, 8);
+	assert_int_equal(text_parse_regname("ecap19", &rn), 0);
+	assert_int_equal(rn.cap_id, 0x19);
+	assert_int_equal(rn.cap_nr, 0);
+	/* @N after the rest: the N-th one of that id (hex), as setpci. */
+	assert_int_equal(text_parse_regname("CAP_VNDR@1", &rn), 0);
+	assert_int_equal(rn.cap_nr, 1);
+	assert_int_equal(rn.width, 4);
+	assert_int_equal(text_parse_regname("ECAP_VNDR+4.w@a", &rn), 0);
+	assert_int_equal(rn.cap, PCIREG_ECAP);
+	assert_int_equal(rn.cap_nr, 0xa);
+	assert_int_equal(rn.off, 4);
+	assert_int_equal(rn.width, 2);
+	assert_int_equal(text_parse_regname("CAP9:16@0x1", &rn), 0);
+	assert_int_equal(rn.cap_nr, 1);
+	assert_int_equal(rn.width, 2);
 }
 
 static void test_bad_regnames(void **state)
 {
 	static const char *const bad[] = {
-		"",	    ":32",	"0x60:", "0x60:4",   "0x60:0x20",
-		"0x60:032", "0x60:128", "0x2",	 "0x2:32",   "0x4:64",
-		"0x1:16",   "0x60\n",	"x60",	 "0x60:32:", "0x60:32\n",
-		"-4",	    "0x60 ",	"bar0",
+		"",
+		":32",
+		"0x60:",
+		"0x60:4",
+		"0x60:0x20",
+		"0x60:032",
+		"0x60:128",
+		"0x2",
+		"0x2:32",
+		"0x4:64",
+		"0x1:16",
+		"0x60\n",
+		"x60",
+		"0x60:32:",
+		"0x60:32\n",
+		"-4",
+		"0x60 ",
+		"bar0",
+		"0x",
+		"4.",
+		"4.x",
+		"4.ww",
+		"4.w.w",
+		"4:16.w",
+		"STATUS.l",
+		"COMMAND+1",
+		"VENDOR",
+		"CAP_NOPE",
+		"CAP_EXP+",
+		"CAP_EXP+zz",
+		"+4",
+		"CAP_EXP+2",
+		"CAP",
+		"ECAP",
+		"CAP100",
+		"ECAP10000",
+		"CAPx",
+		"COMMAND ",
+		"0x10+4+4",
+		"0x10.w+4",
+		"ffffffffffffffff+4",
+		"11111111111111111",
 	};
-	uint64_t off = 5;
-	unsigned int w = 5;
+	struct regname rn = { .off = 5, .width = 5 };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (text_parse_regname(bad[i], &off, &w) != -EINVAL)
+		if (text_parse_regname(bad[i], &rn) != -EINVAL)
 			fail_msg("accepted \"%s\"", bad[i]);
 	}
-	assert_int_equal(off, 5);
-	assert_int_equal(w, 5);
+	assert_int_equal(rn.off, 5);
+	assert_int_equal(rn.width, 5);
+}
+
+static void test_masked(void **state)
+{
+	uint64_t v = 1, m = 1;
+
+	assert_int_equal(text_parse_masked("0x400:0x400\n", 12, &v, &m), 0);
+	assert_int_equal(v, 0x400);
+	assert_int_equal(m, 0x400);
+	assert_int_equal(text_parse_masked("5", 1, &v, &m), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(m, UINT64_MAX);
+	assert_int_equal(text_parse_masked("0:4\n", 4, &v, &m), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(m, 4);
+	assert_int_equal(text_parse_masked("1:", 2, &v, &m), -EINVAL);
+	assert_int_equal(text_parse_masked(":1", 2, &v, &m), -EINVAL);
+	assert_int_equal(text_parse_masked("1:2:3", 5, &v, &m), -EINVAL);
+	assert_int_equal(text_parse_masked("1:x", 3, &v, &m), -EINVAL);
+	assert_int_equal(text_parse_masked("", 0, &v, &m), -EINVAL);
 }
 
 static void test_format_reg(void **state)
@@ -245,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_one),
 		cmocka_unit_test(test_regnames),
 		cmocka_unit_test(test_bad_regnames),
+		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_format_reg),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_uuid),
