@@ -10,10 +10,18 @@
 #include "core/log.h"
 #include "fs/device.h"
 
-/* The directory is freed: nothing below it is left, close the device. */
+/*
+ * A directory of the device is freed: when it was the last (nothing below
+ * either is left), close the device.
+ */
 static void fs_dev_drop(struct node *n)
 {
 	struct fs_dev *fd = n->dev;
+
+	if (n == fd->sysfs_dir)
+		fd->sysfs_dir = NULL;
+	if (--fd->refs)
+		return;
 
 	list_del_init(&fd->link);
 	free(fd->irq.vecs);
@@ -46,9 +54,21 @@ struct fs_dev *fs_dev_add(struct node *root, struct vfio_device *d)
 	/* From here the directory owns the record, and the record d. */
 	fd->dir->dev = fd;
 	fd->dir->drop = fs_dev_drop;
+	fd->refs = 1;
 	if (tree_add_device(fd) < 0) {
 		node_discard(fd->dir);
 		return NULL;
+	}
+	/* .sysfs/devices/BDF holds the record too (fs/file_sysfs.c). */
+	if (sysfs_tree_add(fd, root) < 0) {
+		if (fd->sysfs_dir)
+			node_discard(fd->sysfs_dir);
+		node_discard(fd->dir);
+		return NULL;
+	}
+	if (fd->sysfs_dir) {
+		fd->sysfs_dir->drop = fs_dev_drop;
+		fd->refs++;
 	}
 	return fd;
 }
@@ -69,6 +89,9 @@ void fs_dev_gone(struct fs_dev *fd, const char *why)
 	vfio_device_release(d);
 	log_info("%s: released (%s); removed from the mount", d->bdf, why);
 	notify_entry(d->bdf);
-	/* Last: with no lookup held, the directory (and fd) go at once. */
+	/* Last: with no lookup held, the directories (and fd) go at once;
+	 * .sysfs/devices/BDF first, fd->dir still holds fd. */
+	if (fd->sysfs_dir)
+		node_detach(fd->sysfs_dir);
 	node_detach(fd->dir);
 }

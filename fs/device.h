@@ -25,6 +25,11 @@ struct fs_irq {
 struct fs_dev {
 	struct vfio_device *d;
 	struct node *dir;
+	/* .sysfs/devices/BDF (fs/file_sysfs.c), or NULL. */
+	struct node *sysfs_dir;
+	/* The directories that hold the record (dir, sysfs_dir): each one's
+	 * drop gives its hold back, the last one frees the record. */
+	unsigned int refs;
 	struct fs_irq irq;
 	bool gone; /* released and detached */
 	bool req_watched; /* the request interrupt's eventfd is in the loop */

@@ -6,6 +6,7 @@
  * memory follows the nodes alive, not the nodes ever made.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,8 +249,17 @@ void node_stat(const struct node *n, struct stat *st)
 				st->st_nlink++;
 		return;
 	}
-	st->st_mode = S_IFREG | (n->ops->mode & ~fs_opts.umask);
 	st->st_nlink = 1;
+	if (n->ops->readlink) {
+		char target[PATH_MAX];
+		int len = n->ops->readlink((struct node *)n, target,
+					   sizeof(target));
+
+		st->st_mode = S_IFLNK | 0777;
+		st->st_size = len > 0 ? len : 0;
+		return;
+	}
+	st->st_mode = S_IFREG | (n->ops->mode & ~fs_opts.umask);
 	st->st_size = n->ops->size ? n->ops->size(n) : TEXT_FILE_SIZE;
 	st->st_blocks = (st->st_size + 511) / 512;
 }

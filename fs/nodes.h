@@ -92,6 +92,11 @@ struct file_ops {
 	int (*show)(struct node *n, char *buf, size_t size);
 	int (*store)(struct node *n, const char *buf, size_t len);
 	int (*check)(struct node *n, const char *buf, size_t len);
+	/*
+	 * Symbolic links (.sysfs): the target into buf, its length or a
+	 * negative errno. A node with readlink is a link, nothing else.
+	 */
+	int (*readlink)(struct node *n, char *buf, size_t size);
 };
 
 /*
@@ -223,6 +228,12 @@ int regs_make_node(struct node *dir, const char *name, struct node **out);
 /* regs/config: the header's register names and the capabilities present. */
 int regs_list(struct node *dir, void (*emit)(void *arg, const char *name),
 	      void *arg);
+
+/*
+ * fs/file_sysfs.c: .sysfs/devices/BDF/ of a device, for pciutils'
+ * linux-sysfs back end (made beside its directory, see fs/device.c).
+ */
+int sysfs_tree_add(struct fs_dev *fd, struct node *root);
 
 /*
  * fs/file_dma.c: dma/ at the root, its buffers (made by mkdir, freed by

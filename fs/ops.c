@@ -201,7 +201,9 @@ static bool add_dirent(fuse_req_t req, char *buf, size_t size, size_t *pos,
 		       const char *name, const struct node *n, off_t idx)
 {
 	struct stat st = { .st_ino = n->ino,
-			   .st_mode = n->dir ? S_IFDIR : S_IFREG };
+			   .st_mode = n->dir	       ? S_IFDIR :
+				      n->ops->readlink ? S_IFLNK :
+							 S_IFREG };
 	size_t len = fuse_add_direntry(req, buf + *pos, size - *pos, name, &st,
 				       idx + 1);
 
@@ -306,6 +308,29 @@ static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 out:
 	fuse_reply_buf(req, buf, pos);
 	free(buf);
+}
+
+/* The links of .sysfs (fs/file_sysfs.c). */
+static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct node *n = node_get(ino);
+	char target[PATH_MAX];
+	int len;
+
+	if (!n || n->dir || !n->ops->readlink) {
+		fuse_reply_err(req, n ? EINVAL : ENOENT);
+		return;
+	}
+	if (node_gone(n)) {
+		fuse_reply_err(req, ENODEV);
+		return;
+	}
+	len = n->ops->readlink(n, target, sizeof(target));
+	if (len < 0) {
+		fuse_reply_err(req, -len);
+		return;
+	}
+	fuse_reply_readlink(req, target);
 }
 
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -558,6 +583,7 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.forget = fs_forget,
 	.forget_multi = fs_forget_multi,
 	.getattr = fs_getattr,
+	.readlink = fs_readlink,
 	.setattr = fs_setattr,
 	.readdir = fs_readdir,
 	.open = fs_open,

@@ -55,6 +55,11 @@ static const char *const names[] = {
 	"CAP_EXP+8.w",
 	"ECAP_AER",
 	"20.w",
+	".sysfs",
+	"devices",
+	"resource",
+	"driver",
+	"iommu_group",
 };
 
 static const char *const values[] = {
@@ -158,7 +163,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			k_close(pick_f(&in));
 			break;
 		case 8:
-			k_getattr(pick_k(&in), NULL);
+			/* getattr, and readlink (.sysfs links; EINVAL else) */
+			k = pick_k(&in);
+			k_getattr(k, NULL);
+			k_readlink(k, NULL, 0);
 			break;
 		case 9:
 			k_readdir(pick_k(&in), NULL, 0);

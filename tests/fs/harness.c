@@ -177,6 +177,15 @@ int fuse_reply_poll(fuse_req_t r, unsigned int revents)
 	return 0;
 }
 
+int fuse_reply_readlink(fuse_req_t r, const char *link)
+{
+	r->n = strlen(link);
+	CHECK(r->n < sizeof(r->buf));
+	memcpy(r->buf, link, r->n + 1);
+	reply(r, R_BUF);
+	return 0;
+}
+
 size_t fuse_add_direntry(fuse_req_t r, char *buf, size_t bufsize,
 			 const char *name, const struct stat *st, off_t off)
 {
@@ -353,6 +362,53 @@ static void put_file(const char *rel, const char *text)
 
 static const char *const bdfs[] = { "0000:00:03.0", "0000:00:04.0" };
 
+/* A device's own sysfs files and links, as .sysfs mirrors them. */
+static void fake_pci_sysfs(int d)
+{
+	static const char *const files[][2] = {
+		{ "vendor", "0x1234\n" },
+		{ "device", "0x11e8\n" },
+		{ "class", "0x00ff00\n" },
+		{ "revision", "0x10\n" },
+		{ "subsystem_vendor", "0x1af4\n" },
+		{ "subsystem_device", "0x1100\n" },
+		{ "irq", "11\n" },
+		{ "numa_node", "-1\n" },
+		{ "modalias", "pci:v00001234d000011E8sv00001AF4sd00001100"
+			      "bc00scFFi00\n" },
+	};
+	static const char bar0[] = "0x00000000fea00000 0x00000000feafffff "
+				   "0x0000000000040200\n";
+	static const char none[] = "0x0000000000000000 0x0000000000000000 "
+				   "0x0000000000000000\n";
+	char rel[128], path[512], dest[512], res[7 * sizeof(none)];
+	size_t i;
+
+	/* resource: BAR 0, five BARs and the ROM not there. */
+	snprintf(res, sizeof(res), "%s%s%s%s%s%s%s", bar0, none, none, none,
+		 none, none, none);
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/resource", bdfs[d]);
+	put_file(rel, res);
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", bdfs[d],
+			 files[i][0]);
+		put_file(rel, files[i][1]);
+	}
+	snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/vfio-pci/new_id");
+	put_file(rel, "");
+	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/type", 5 + d);
+	put_file(rel, "DMA\n");
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver",
+		 root_dir, bdfs[d]);
+	(void)!symlink("../../drivers/vfio-pci", path);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/iommu_group",
+		 root_dir, bdfs[d]);
+	snprintf(dest, sizeof(dest), "../../../../kernel/iommu_groups/%d",
+		 5 + d);
+	(void)!symlink(dest, path);
+}
+
 /* /sys and /proc as core/ reads them: CPUs, reset_method, interrupts. */
 static void fake_tree(void)
 {
@@ -371,6 +427,7 @@ static void fake_tree(void)
 		snprintf(rel, sizeof(rel),
 			 "sys/bus/pci/devices/%s/reset_method", bdfs[d]);
 		put_file(rel, "flr pm\n");
+		fake_pci_sysfs(d);
 		for (v = 0; v < 4; v++) {
 			int irq = 40 + 8 * d + v;
 
@@ -848,6 +905,27 @@ int k_readdir(int k, char *names, size_t size)
 	}
 	free(r);
 	return n;
+}
+
+int k_readlink(int k, char *out, size_t outsz)
+{
+	struct fuse_req *r;
+	int res;
+
+	if (!k_ok(k))
+		return -EBADF;
+	r = req_new(-1);
+	fs_ops.readlink(r, ino_of(k));
+	CHECK(req_end(r));
+	if (r->reply == R_BUF) {
+		res = (int)r->n;
+		if (out && outsz)
+			snprintf(out, outsz, "%s", r->buf);
+	} else {
+		res = -r->err;
+	}
+	free(r);
+	return res;
 }
 
 int k_mkdir(int pk, const char *name)

@@ -57,6 +57,7 @@ void k_pin(int k); /* a cwd in it */
 void k_unpin(int k);
 int k_getattr(int k, uint64_t *size); /* 0 or -errno */
 int k_readdir(int k, char *names, size_t size); /* entries or -errno */
+int k_readlink(int k, char *out, size_t outsz); /* length or -errno */
 int k_mkdir(int pk, const char *name); /* k or -errno */
 int k_rmdir(int pk, const char *name); /* 0 or -errno */
 int k_count(void); /* inodes the kernel holds */

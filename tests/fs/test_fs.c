@@ -588,6 +588,114 @@ static void test_churn_mode(void **state)
 	churn("irq/mode switch", 3000, one_mode);
 }
 
+#define SYS_EDU ".sysfs/devices/0000:00:03.0"
+#define SYS_NVME ".sysfs/devices/0000:00:04.0"
+
+/*
+ * .sysfs/devices/BDF/ as pciutils' linux-sysfs back end reads it: the
+ * listing, the mirrored sysfs files and links, config through VFIO.
+ */
+static void test_sysfs_tree(void **state)
+{
+	char names[512], out[256];
+	uint64_t size;
+	int k, f;
+
+	/* Listed at the root (a dot hides it from ls), devices below. */
+	assert_true(k_readdir(k_walk(""), names, sizeof(names)) > 0);
+	assert_non_null(strstr(names, ".sysfs "));
+	assert_int_equal(k_readdir(k_walk(".sysfs"), names, sizeof(names)), 3);
+	assert_string_equal(names, ". .. devices ");
+	assert_int_equal(
+		k_readdir(k_walk(".sysfs/devices"), names, sizeof(names)), 4);
+	assert_string_equal(names, ". .. 0000:00:03.0 0000:00:04.0 ");
+	assert_true(k_readdir(k_walk(SYS_EDU), names, sizeof(names)) > 0);
+	assert_non_null(strstr(names, "config resource irq vendor device "));
+	assert_non_null(strstr(names, "driver iommu_group "));
+	/* The device's own sysfs files, as they are there. */
+	assert_string_equal(cat(SYS_EDU "/vendor"), "0x1234\n");
+	assert_string_equal(cat(SYS_EDU "/class"), "0x00ff00\n");
+	assert_string_equal(cat(SYS_EDU "/irq"), "11\n");
+	assert_int_equal(strncmp(cat(SYS_EDU "/resource"),
+				 "0x00000000fea00000 0x00000000feafffff "
+				 "0x0000000000040200\n",
+				 57),
+			 0);
+	/* What the device has not is not there. */
+	assert_int_equal(k_walk(SYS_EDU "/label"), -ENOENT);
+	assert_int_equal(k_walk(SYS_EDU "/of_node"), -ENOENT);
+	assert_int_equal(k_walk(".sysfs/slots"), -ENOENT);
+	/* Links: relative, up to / and down to the real sysfs. */
+	k = k_walk(SYS_EDU "/driver");
+	assert_true(k >= 0);
+	assert_true(k_readlink(k, out, sizeof(out)) > 0);
+	assert_int_equal(strncmp(out, "../../../", 9), 0);
+	assert_non_null(strstr(out, "/sys/bus/pci/drivers/vfio-pci"));
+	assert_int_equal(k_getattr(k, &size), 0);
+	assert_int_equal(size, strlen(out));
+	assert_int_equal(k_open(k, O_RDONLY), -EACCES);
+	k = k_walk(SYS_NVME "/iommu_group");
+	assert_true(k_readlink(k, out, sizeof(out)) > 0);
+	assert_non_null(strstr(out, "/sys/kernel/iommu_groups/6"));
+	assert_int_equal(k_readlink(k_walk(SYS_EDU "/vendor"), NULL, 0),
+			 -EINVAL);
+	/* config: the VFIO config region, its size, reads and writes. */
+	k = k_walk(SYS_EDU "/config");
+	assert_int_equal(k_getattr(k, &size), 0);
+	assert_int_equal(size, 0x100);
+	f = k_open(k, O_RDWR);
+	assert_true(f >= 0);
+	assert_int_equal(k_read(f, 4, 0, out, sizeof(out)), 4);
+	assert_memory_equal(out, "\x34\x12\xe8\x11", 4);
+	assert_int_equal(k_write(f, "\x07\x01", 2, 4), 2);
+	assert_int_equal(k_close(f), 0);
+	f = k_open_path("0000:00:03.0/config", O_RDONLY);
+	assert_int_equal(k_read(f, 2, 4, out, sizeof(out)), 2);
+	assert_memory_equal(out, "\x07\x01", 2);
+	assert_int_equal(k_close(f), 0);
+	h_settle();
+}
+
+/* A device that goes takes its .sysfs entry along; one that comes adds it. */
+static void test_sysfs_gone(void **state)
+{
+	char names[512], out[64];
+	uint64_t size;
+	int kdir, kcfg, f, flink;
+
+	kdir = k_walk(SYS_NVME);
+	k_pin(kdir);
+	kcfg = k_walk(SYS_NVME "/config");
+	f = k_open(kcfg, O_RDWR);
+	flink = k_walk(SYS_NVME "/driver");
+	assert_true(f >= 0 && flink >= 0);
+	h_dev_gone(NVME);
+	assert_int_equal(k_read(f, 4, 0, out, sizeof(out)), -ENODEV);
+	assert_int_equal(k_write(f, "ab", 2, 4), -ENODEV);
+	assert_int_equal(k_readlink(flink, out, sizeof(out)), -ENODEV);
+	assert_int_equal(k_walk(SYS_NVME), -ENOENT);
+	assert_int_equal(k_lookup(kdir, "resource"), -ENOENT);
+	assert_int_equal(
+		k_readdir(k_walk(".sysfs/devices"), names, sizeof(names)), 3);
+	assert_string_equal(names, ". .. 0000:00:03.0 ");
+	/* The device's record outlives its directory while this is held. */
+	k_forget_all();
+	assert_int_equal(k_getattr(kcfg, &size), 0);
+	assert_int_equal(size, 0x1000); /* the fake nvme has 4 KiB of config */
+	assert_int_equal(k_close(f), 0);
+	k_unpin(kdir);
+	h_check_settled();
+	/* Back again: a new entry, config read through the new device. */
+	assert_int_equal(h_dev_add("0000:00:04.0"), NVME);
+	assert_int_equal(
+		k_readdir(k_walk(".sysfs/devices"), names, sizeof(names)), 4);
+	f = k_open_path(SYS_NVME "/config", O_RDONLY);
+	assert_int_equal(k_read(f, 2, 0, out, sizeof(out)), 2);
+	assert_memory_equal(out, "\x34\x12", 2);
+	assert_int_equal(k_close(f), 0);
+	h_settle();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +723,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_churn_rebind, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_churn_dma, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sysfs_tree, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sysfs_gone, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_churn_mode, setup,
 						teardown),

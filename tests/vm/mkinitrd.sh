@@ -5,7 +5,8 @@
 # build/kernels/KVER (in the order of modules.order), the vfiofs binary with
 # every shared library ldd names (the loader at its own path; libasan/libubsan
 # for the sanitized build), tests/integration/*.sh and guest-init.sh as /init;
-# irqtool, and for the benchmark benchtool and floorfs (tests/vm/*.c).
+# irqtool, and for the benchmark benchtool and floorfs (tests/vm/*.c);
+# lspci and setpci (pciutils) with their libraries and pci.ids.
 # With --valgrind (or VFIOFS_VALGRIND=1), also valgrind's memcheck: the
 # wrapper script, valgrind.bin, the tool, its preloads and default.supp, with
 # the libraries ldd names for them, and the loader's debug symbols (libc6-dbg)
@@ -115,6 +116,22 @@ gcc -std=gnu11 -static -O2 -Wall -Wextra -Werror -o "$stage/usr/bin/benchtool" \
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror $(pkg-config --cflags fuse3) \
 	-o "$stage/usr/bin/floorfs" "$ROOT/tests/vm/floorfs.c" $(pkg-config --libs fuse3)
 copy_libs "$stage/usr/bin/floorfs"
+# pciutils for tests/integration/test_lspci.sh: lspci and setpci with the
+# libraries ldd names (libpci, libkmod, libudev, zlib ...) and pci.ids.
+for t in lspci setpci; do
+	p=$(command -v "$t" 2>/dev/null || true)
+	[ -z "$p" ] && for c in /usr/bin/$t /bin/$t /usr/sbin/$t /sbin/$t; do
+		[ -x "$c" ] && { p=$c; break; }
+	done
+	[ -n "$p" ] || { echo "mkinitrd: no $t (apt-get install pciutils)" >&2; exit 1; }
+	cp -L "$p" "$stage/usr/bin/$t"
+	copy_libs "$p"
+done
+for ids in /usr/share/misc/pci.ids /usr/share/hwdata/pci.ids; do
+	[ -e "$ids" ] || continue
+	mkdir -p "$stage$(dirname "$ids")"
+	cp -L "$ids" "$stage$ids"
+done
 cp "$ROOT/tests/vm/guest-init.sh" "$stage/init"
 chmod +x "$stage/init" "$stage"/tests/integration/*.sh 2>/dev/null || true
 
