@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make install / make uninstall, the man pages, the systemd units, the udev
 # rule and the argument mapping of mount.vfiofs, on the build machine:
 # - `make install DESTDIR=...` (PREFIX /usr/local, then /usr): every file at

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # regs/: a text view of one register at a time.
 . "$(dirname "$0")/lib.sh"
 require_mount
