@@ -259,10 +259,9 @@ static int device_sep_args(int argc, char *argv[], struct fuse_args *out)
 			word = argv[++i];
 		} else if (i && !rest && !strcmp(word, "--device")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "vfiofs: --device needs a PCI "
-						"address "
-						"(--device=BDF or --device "
-						"BDF)\n");
+				fputs("vfiofs: --device needs a PCI address "
+				      "(--device=BDF or --device BDF)\n",
+				      stderr);
 				return -1;
 			}
 			if (asprintf(&joined, "--device=%s", argv[++i]) < 0)
