@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # vfiofs — see README. `make` builds build/vfiofs; `make check` runs every
 # test (lint, unit, unit under ASan+UBSan, the VM test bed on both guest
 # kernels with the plain and the sanitized daemon, and on 6.12 with the plain
@@ -160,6 +161,10 @@ lint:
 # vfio-bind.service (@SBINDIR@ replaced) goes there too, and the udev rule
 # 60-vfio-bind.rules in $(UDEVRULESDIR): $(PREFIX)/lib/udev/rules.d (udev
 # reads /usr/local/lib/udev/rules.d too), /lib/udev/rules.d for PREFIX=/usr.
+# mount.fuse.vfiofs, a link to mount.vfiofs beside it, is what mount(8) runs
+# for the type fuse.vfiofs (the one /proc/mounts shows). The bash completion
+# of vfiofs and vfio-bind (one file, under both names) goes in
+# $(COMPLETIONDIR), LICENSE in $(DOCDIR).
 # `make uninstall` with the same variables removes them.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -168,7 +173,11 @@ MANDIR ?= $(PREFIX)/share/man
 MOUNTHELPERDIR ?= /sbin
 SYSTEMDUNITDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 UDEVRULESDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/lib/udev/rules.d,$(PREFIX)/lib/udev/rules.d)
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/vfiofs
 INSTALLED = $(BINDIR)/vfiofs $(SBINDIR)/vfio-bind $(MOUNTHELPERDIR)/mount.vfiofs \
+	$(MOUNTHELPERDIR)/mount.fuse.vfiofs \
+	$(COMPLETIONDIR)/vfiofs $(COMPLETIONDIR)/vfio-bind $(DOCDIR)/LICENSE \
 	$(MANDIR)/man8/vfiofs.8 $(MANDIR)/man8/vfio-bind.8 $(MANDIR)/man8/mount.vfiofs.8 \
 	$(SYSTEMDUNITDIR)/vfiofs.service $(SYSTEMDUNITDIR)/vfio-bind.service \
 	$(UDEVRULESDIR)/60-vfio-bind.rules
@@ -176,7 +185,8 @@ INSTALLED = $(BINDIR)/vfiofs $(SBINDIR)/vfio-bind $(MOUNTHELPERDIR)/mount.vfiofs
 .PHONY: uninstall
 install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
 		mount-helpers/vfiofs.service.in mount-helpers/vfio-bind.service.in \
-		mount-helpers/60-vfio-bind.rules man/vfiofs.8 man/vfio-bind.8
+		mount-helpers/60-vfio-bind.rules man/vfiofs.8 man/vfio-bind.8 \
+		mount-helpers/vfiofs.bash-completion LICENSE
 	install -D -m 0755 $(BUILD)/vfiofs $(DESTDIR)$(BINDIR)/vfiofs
 	install -D -m 0755 mount-helpers/vfio-bind $(DESTDIR)$(SBINDIR)/vfio-bind
 	install -d $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
@@ -184,6 +194,7 @@ install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
 	sed 's|@BINDIR@|$(BINDIR)|g' mount-helpers/mount.vfiofs \
 		>$(DESTDIR)$(MOUNTHELPERDIR)/mount.vfiofs
 	chmod 0755 $(DESTDIR)$(MOUNTHELPERDIR)/mount.vfiofs
+	ln -sfn mount.vfiofs $(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.vfiofs
 	sed 's|@BINDIR@|$(BINDIR)|g' mount-helpers/vfiofs.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vfiofs.service
@@ -197,6 +208,11 @@ install: $(BUILD)/vfiofs mount-helpers/mount.vfiofs mount-helpers/vfio-bind \
 	install -D -m 0644 man/vfio-bind.8 $(DESTDIR)$(MANDIR)/man8/vfio-bind.8
 	echo '.so man8/vfiofs.8' >$(DESTDIR)$(MANDIR)/man8/mount.vfiofs.8
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/mount.vfiofs.8
+	install -D -m 0644 mount-helpers/vfiofs.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/vfiofs
+	install -D -m 0644 mount-helpers/vfiofs.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/vfio-bind
+	install -D -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

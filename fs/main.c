@@ -62,6 +62,7 @@ enum {
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
 	FUSE_OPT_KEY("--device=", KEY_DEVICE),
+	FUSE_OPT_KEY("device=", KEY_DEVICE), /* -o device=BDF, as in fstab */
 	FUSE_OPT_KEY("nommap", KEY_NOMMAP),
 	FUSE_OPT_KEY("noiommu", KEY_NOIOMMU),
 	FUSE_OPT_KEY("iommufd", KEY_IOMMUFD),
@@ -103,10 +104,11 @@ static int opt_proc(void *data, const char *arg, int key,
 	switch (key) {
 	case KEY_DEVICE:
 		if (sysfs_bdf_canonical(val, bdf, sizeof(bdf)) < 0) {
+			/* Named as written: --device=X, or -o device=X. */
 			fprintf(stderr,
-				"vfiofs: --device=%s: not a PCI address "
+				"vfiofs: %s%s: not a PCI address "
 				"(want DDDD:BB:DD.F or BB:DD.F)\n",
-				val);
+				arg[0] == '-' ? "" : "-o ", arg);
 			cl->bad = true;
 			return -1;
 		}
@@ -231,12 +233,56 @@ static int opt_proc(void *data, const char *arg, int key,
 	return 1; /* everything else is FUSE's */
 }
 
+/*
+ * "--device BDF" (a space, as GNU tools take it) becomes "--device=BDF"
+ * in a copy of argv, before fuse_opt sees it: a template "--device " would
+ * also match "--devices=..." and "--device=..." (fuse_opt matches on the
+ * prefix). Up to "--" (what follows is the mount point); the word after
+ * -o is an option list, not an option. Returns 0, or -1 (out of memory, or
+ * --device last: said).
+ */
+static int device_sep_args(int argc, char *argv[], struct fuse_args *out)
+{
+	bool rest = false; /* after "--" */
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *word = argv[i];
+		char *joined = NULL;
+		int res;
+
+		if (i && !rest && !strcmp(word, "--")) {
+			rest = true;
+		} else if (i && !rest && !strcmp(word, "-o") && i + 1 < argc) {
+			if (fuse_opt_add_arg(out, word) < 0)
+				return -1;
+			word = argv[++i];
+		} else if (i && !rest && !strcmp(word, "--device")) {
+			if (i + 1 >= argc) {
+				fputs("vfiofs: --device needs a PCI address "
+				      "(--device=BDF or --device BDF)\n",
+				      stderr);
+				return -1;
+			}
+			if (asprintf(&joined, "--device=%s", argv[++i]) < 0)
+				return -1;
+			word = joined;
+		}
+		res = fuse_opt_add_arg(out, word);
+		free(joined);
+		if (res < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void usage(const char *prog)
 {
 	printf("usage: %s [options] MOUNTPOINT\n\n"
 	       "Shows the PCI devices bound to vfio-pci as files.\n\n"
 	       "vfiofs options:\n"
-	       "    --device=BDF           only this device (repeatable)\n"
+	       "    --device=BDF           only this device (repeatable; also\n"
+	       "                           --device BDF, -o device=BDF)\n"
 	       "    -o adopt=all           take every device bound to "
 	       "vfio-pci after the mount\n"
 	       "                           (default adopt=vfio-bind: only "
@@ -265,6 +311,8 @@ static void usage(const char *prog)
 	       "    -o type1               the VFIO container and groups "
 	       "(/dev/vfio/N), even\n"
 	       "                           where iommufd is there\n"
+	       "    -o ro                  read-only mount: writes fail with "
+	       "EROFS\n"
 	       "    -f                     stay in the foreground\n"
 	       "    -d                     debug output (implies -f)\n"
 	       "    -h, --help             this help\n"
@@ -334,7 +382,7 @@ static void raise_nofile(void)
 
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct cmdline cl = { .bulk_width = 4 };
 	struct fuse_cmdline_opts copts = { 0 };
 	struct vfio_opts vopts = { 0 };
@@ -350,6 +398,8 @@ int main(int argc, char *argv[])
 	fs_opts.umask = 022;
 	raise_nofile();
 
+	if (device_sep_args(argc, argv, &args) < 0)
+		goto out_args;
 	if (fuse_opt_parse(&args, &cl, vfiofs_opt_spec, opt_proc) < 0) {
 		if (!cl.bad)
 			fprintf(stderr, "vfiofs: bad options\n");
@@ -364,6 +414,8 @@ int main(int argc, char *argv[])
 	}
 	if (copts.show_version) {
 		printf("vfiofs version %s\n", VFIOFS_VERSION);
+		/* Before fusermount3 --version, a child, writes its line. */
+		fflush(stdout);
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out_args;
@@ -377,6 +429,18 @@ int main(int argc, char *argv[])
 	}
 	if (copts.debug)
 		log_max = LOG_LVL_DEBUG;
+	/* Options that exclude each other, said before VFIO is looked at. */
+	if (cl.iommufd && cl.type1) {
+		fprintf(stderr, "vfiofs: -o iommufd and -o type1 exclude each "
+				"other\n");
+		goto out_args;
+	}
+	if (cl.noiommu && (cl.iommufd || cl.type1)) {
+		fprintf(stderr,
+			"vfiofs: -o noiommu and -o %s exclude each other\n",
+			cl.iommufd ? "iommufd" : "type1");
+		goto out_args;
+	}
 	/*
 	 * vfiofs checks no permissions itself: letting other users in without
 	 * the kernel checking the files' modes would hand them the devices.
@@ -426,11 +490,6 @@ int main(int argc, char *argv[])
 		log_err("installing the fault handler: %s", strerror(-res));
 		goto out_args;
 	}
-	if (cl.iommufd && cl.type1) {
-		fprintf(stderr, "vfiofs: -o iommufd and -o type1 exclude each "
-				"other\n");
-		goto out_args;
-	}
 	vopts.noiommu = cl.noiommu;
 	vopts.backend = cl.iommufd ? VFIO_BACKEND_IOMMUFD :
 			cl.type1   ? VFIO_BACKEND_TYPE1 :
@@ -441,6 +500,15 @@ int main(int argc, char *argv[])
 	vopts.vf_token_set = cl.vf_token_set;
 	memcpy(vopts.vf_token, cl.vf_token, sizeof(vopts.vf_token));
 	memcpy(vopts.vf_token_str, cl.vf_token_str, sizeof(vopts.vf_token_str));
+	/*
+	 * The session checks the FUSE options (an unknown one is named)
+	 * before VFIO is opened, so a typo is said even where VFIO is
+	 * missing, and before any device is (opening may reset a device).
+	 * It mounts nothing yet.
+	 */
+	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
+	if (!se)
+		goto out_args;
 	/* A root daemon mounting for another user pins for it: never more
 	 * than that user could pin itself (F15). */
 	res = vfio_dma_mount_limit(cl.dma_limit,
@@ -449,6 +517,7 @@ int main(int argc, char *argv[])
 				   fs_opts.uid, NULL, &vopts.dma_limit);
 	if (res < 0) {
 		log_err("not mounted: the DMA memory limit is unknown");
+		fuse_session_destroy(se);
 		goto out_args;
 	}
 	vopts.dma_limit_set = true;
@@ -456,18 +525,14 @@ int main(int argc, char *argv[])
 	if (res == -ENOENT) {
 		/* The core said what is missing and how to load it. */
 		log_err("not mounted: VFIO is needed");
+		fuse_session_destroy(se);
 		goto out_args;
 	}
 	if (res < 0) {
 		log_err("not mounted: opening VFIO: %s", strerror(-res));
+		fuse_session_destroy(se);
 		goto out_args;
 	}
-
-	/* The session checks the FUSE options before any device is opened
-	 * (opening may reset a device). */
-	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
-	if (!se)
-		goto out_container;
 	root = nodes_init();
 	if (!root) {
 		log_err("out of memory");
@@ -525,7 +590,6 @@ out_nodes:
 out_session:
 	if (session_idle)
 		fuse_session_destroy(se);
-out_container:
 	vfio_container_close(&fs_container);
 out_args:
 	for (i = 0; i < cl.nr_devices; i++)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make host-check: the tests that run on the build machine itself, outside the
 # VM (the mount helpers against a made-up sysfs tree, `make install`, the man
 # pages). Each tests/host/test_*.sh prints "<name>: N passed, N failed" and

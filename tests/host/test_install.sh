@@ -1,17 +1,21 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make install / make uninstall, the man pages, the systemd units, the udev
 # rule and the argument mapping of mount.vfiofs, on the build machine:
 # - `make install DESTDIR=...` (PREFIX /usr/local, then /usr): every file at
 #   its place with its mode and nothing else; @BINDIR@ replaced by the
 #   installed vfiofs's path in the unit and in mount.vfiofs, @SBINDIR@ by
-#   vfio-bind's in vfio-bind.service; `make uninstall` removes it all;
+#   vfio-bind's in vfio-bind.service; mount.fuse.vfiofs a link to
+#   mount.vfiofs, the bash completion under both names, LICENSE in the doc
+#   directory; `make uninstall` removes it all;
 # - man/vfiofs.8 and man/vfio-bind.8 render without a warning (man -l, else
 #   groff), and `man mount.vfiofs` finds vfiofs.8 through its .so link;
 # - an install at a real path (PREFIX in a temporary directory) that
 #   `systemd-analyze verify` checks (skipped where there is none);
 # - mount.vfiofs, under dash, busybox sh and bash (those there are), with a
-#   fake vfiofs that prints its arguments: through the installed path, and
-#   from the source tree through PATH.
+#   fake vfiofs that prints its arguments: through the installed path (as
+#   mount.vfiofs and as mount.fuse.vfiofs), and from the source tree
+#   through PATH.
 # Prints "test_install: N passed, N failed" last.
 # The unit's lines are compared as text: no expansion meant in '...'.
 # shellcheck disable=SC2016
@@ -49,7 +53,9 @@ layout() {
 	_dir=$1 _list=$2
 	echo "$_list" | while read -r _m _p; do
 		[ -n "$_p" ] || continue
-		if [ ! -f "$_dir$_p" ]; then
+		if [ "$_m" = l ]; then
+			[ -L "$_dir$_p" ] || echo "$_p is not a symbolic link"
+		elif [ ! -f "$_dir$_p" ]; then
 			echo "missing $_p"
 		elif [ "$(stat -c %a "$_dir$_p")" != "$_m" ]; then
 			echo "$_p has mode $(stat -c %a "$_dir$_p"), not $_m"
@@ -65,6 +71,10 @@ D=$T/local
 WANT="755 /usr/local/bin/vfiofs
 755 /usr/local/sbin/vfio-bind
 755 /sbin/mount.vfiofs
+l /sbin/mount.fuse.vfiofs
+644 /usr/local/share/bash-completion/completions/vfiofs
+644 /usr/local/share/bash-completion/completions/vfio-bind
+644 /usr/local/share/doc/vfiofs/LICENSE
 644 /usr/local/share/man/man8/vfiofs.8
 644 /usr/local/share/man/man8/vfio-bind.8
 644 /usr/local/share/man/man8/mount.vfiofs.8
@@ -82,7 +92,7 @@ if [ -s "$T/lay" ]; then
 	fail "PREFIX=/usr/local: layout and modes"
 	show "$T/lay"
 else
-	pass "PREFIX=/usr/local: 9 files, each at its place with its mode"
+	pass "PREFIX=/usr/local: 13 files, each at its place with its mode"
 fi
 # same SOURCE INSTALLED: the installed file is a copy of the source.
 same() {
@@ -92,6 +102,11 @@ same build/vfiofs /usr/local/bin/vfiofs
 same mount-helpers/vfio-bind /usr/local/sbin/vfio-bind
 same man/vfiofs.8 /usr/local/share/man/man8/vfiofs.8
 same man/vfio-bind.8 /usr/local/share/man/man8/vfio-bind.8
+same mount-helpers/vfiofs.bash-completion /usr/local/share/bash-completion/completions/vfiofs
+same mount-helpers/vfiofs.bash-completion /usr/local/share/bash-completion/completions/vfio-bind
+same LICENSE /usr/local/share/doc/vfiofs/LICENSE
+check_eq "mount.fuse.vfiofs is a link to mount.vfiofs beside it" mount.vfiofs \
+	"$(readlink "$D/sbin/mount.fuse.vfiofs" 2>/dev/null)"
 check_eq "man8/mount.vfiofs.8 is a .so link to vfiofs.8" ".so man8/vfiofs.8" \
 	"$(cat "$D/usr/local/share/man/man8/mount.vfiofs.8" 2>/dev/null)"
 
@@ -105,8 +120,8 @@ fi
 check_eq "unit: ExecStart runs the installed vfiofs in the foreground" \
 	'ExecStart=/usr/local/bin/vfiofs -f $VFIOFS_OPTS ${VFIOFS_MOUNTPOINT}' \
 	"$(grep '^ExecStart=' "$U" 2>/dev/null)"
-check_eq "mount.vfiofs: runs the installed vfiofs" "VFIOFS='/usr/local/bin/vfiofs'" \
-	"$(grep '^VFIOFS=' "$H" 2>/dev/null)"
+check_eq "mount.vfiofs: runs the installed vfiofs" "BINDIR='/usr/local/bin'" \
+	"$(grep '^BINDIR=' "$H" 2>/dev/null)"
 for k in 'Documentation=man:vfiofs(8)' 'ExecStartPre=-/sbin/modprobe vfio-pci' \
 	'ExecStartPre=/bin/mkdir -p ${VFIOFS_MOUNTPOINT}' 'EnvironmentFile=-/etc/default/vfiofs' \
 	'LimitMEMLOCK=infinity' 'Restart=on-failure' 'WantedBy=multi-user.target'; do
@@ -201,6 +216,10 @@ D=$T/usr
 WANT="755 /usr/bin/vfiofs
 755 /usr/sbin/vfio-bind
 755 /sbin/mount.vfiofs
+l /sbin/mount.fuse.vfiofs
+644 /usr/share/bash-completion/completions/vfiofs
+644 /usr/share/bash-completion/completions/vfio-bind
+644 /usr/share/doc/vfiofs/LICENSE
 644 /usr/share/man/man8/vfiofs.8
 644 /usr/share/man/man8/vfio-bind.8
 644 /usr/share/man/man8/mount.vfiofs.8
@@ -218,13 +237,13 @@ if [ -s "$T/lay" ]; then
 	fail "PREFIX=/usr: layout and modes"
 	show "$T/lay"
 else
-	pass "PREFIX=/usr: 9 files (units in /lib/systemd/system, the rule in /lib/udev/rules.d), each with its mode"
+	pass "PREFIX=/usr: 13 files (units in /lib/systemd/system, the rule in /lib/udev/rules.d), each with its mode"
 fi
 check_eq "PREFIX=/usr: unit runs /usr/bin/vfiofs" \
 	'ExecStart=/usr/bin/vfiofs -f $VFIOFS_OPTS ${VFIOFS_MOUNTPOINT}' \
 	"$(grep '^ExecStart=' "$D/lib/systemd/system/vfiofs.service" 2>/dev/null)"
-check_eq "PREFIX=/usr: mount.vfiofs runs /usr/bin/vfiofs" "VFIOFS='/usr/bin/vfiofs'" \
-	"$(grep '^VFIOFS=' "$D/sbin/mount.vfiofs" 2>/dev/null)"
+check_eq "PREFIX=/usr: mount.vfiofs runs /usr/bin/vfiofs" "BINDIR='/usr/bin'" \
+	"$(grep '^BINDIR=' "$D/sbin/mount.vfiofs" 2>/dev/null)"
 
 # --- the man pages ----------------------------------------------------------
 for f in man/vfiofs.8 man/vfio-bind.8; do
@@ -333,18 +352,19 @@ refuse() {
 }
 
 IH=$P/sbin/mount.vfiofs
+FH=$P/sbin/mount.fuse.vfiofs
 OLDIFS=$IFS
 IFS=,
 for sh in $SHELLS; do
 	IFS=$OLDIFS
 	map "$sh" "$IH" "the fstab options of the brief" \
-		"[--device=0000:00:03.0][-o][uid=1000,allow_other][--][/mnt]" \
+		"[-o][device=0000:00:03.0,uid=1000,allow_other][--][/mnt]" \
 		vfiofs /mnt -o rw,nofail,device=0000:00:03.0,uid=1000,allow_other,x-systemd.automount
 	map "$sh" "$IH" "no options: just the mount point" "[--][/mnt/vfio]" none /mnt/vfio
 	map "$sh" "$IH" "every mount(8)/fstab/systemd-only option dropped" "[--][/mnt]" \
 		vfiofs /mnt -o defaults,rw,auto,noauto,user,nouser,users,owner,group,user=bob,_netdev,nofail,comment=systemd.foo,x-systemd.device-timeout=5s,x-mount.mkdir
 	map "$sh" "$IH" "device= twice, in order" \
-		"[--device=0000:00:03.0][--device=0000:00:04.0][--][/mnt]" \
+		"[-o][device=0000:00:03.0,device=0000:00:04.0][--][/mnt]" \
 		vfiofs /mnt -o device=0000:00:03.0,device=0000:00:04.0
 	map "$sh" "$IH" "busybox's order (-n before SOURCE)" "[-o][nommap][--][/mnt]" \
 		-n vfiofs /mnt -o nommap
@@ -362,20 +382,34 @@ for sh in $SHELLS; do
 	check_eq "$sh: -v shows the command" "mount.vfiofs: $P/bin/vfiofs -o nommap -- /mnt" "$_got"
 	(cd "$T/cwd" && PATH=$T/path:$PATH $sh "$IH" vfiofs /mnt -o fail >/dev/null 2>&1)
 	check_eq "$sh: the daemon's exit status is the helper's" 3 "$?"
+	# As mount.fuse.vfiofs (the link), as util-linux's mount(8) runs it
+	# for the type fuse.vfiofs: the same mapping, messages under that name.
+	map "$sh" "$FH" "mount.fuse.vfiofs: as mount.vfiofs" \
+		"[-o][device=0000:00:03.0,ro][--][/mnt]" \
+		vfiofs /mnt -o rw,device=0000:00:03.0,ro,nofail -t fuse.vfiofs
+	_got=$(PATH=$T/path:$PATH $sh "$FH" -f -v vfiofs /mnt -t fuse.vfiofs -o device=0000:00:03.0 2>&1)
+	check_eq "$sh: mount.fuse.vfiofs -f -v shows the command, runs nothing" \
+		"mount.fuse.vfiofs: $P/bin/vfiofs -o device=0000:00:03.0 -- /mnt" "$_got"
+	_got=$($sh "$FH" vfiofs 2>&1)
+	case $_got in
+	"usage: mount.fuse.vfiofs SOURCE MOUNTPOINT"*"SOURCE is not used"*)
+		pass "$sh: mount.fuse.vfiofs: its usage names it and says SOURCE is not used" ;;
+	*) fail "$sh: mount.fuse.vfiofs usage: '$_got'" ;;
+	esac
 	refuse "$sh" "$IH" "one argument is a usage error" vfiofs
 	refuse "$sh" "$IH" "three arguments are a usage error" vfiofs /mnt /x
 	refuse "$sh" "$IH" "an unknown flag is refused" -x vfiofs /mnt
 	refuse "$sh" "$IH" "-N (another namespace) is refused" vfiofs /mnt -N /proc/1/ns/mnt
 	# From the source tree (@BINDIR@ not replaced): vfiofs from PATH.
 	map "$sh" "$ROOT/mount-helpers/mount.vfiofs" "source tree: vfiofs from PATH" \
-		"from PATH: --device=0000:00:03.0 -o nommap -- /mnt" vfiofs /mnt -o device=0000:00:03.0,nommap,noauto
+		"from PATH: -o device=0000:00:03.0,nommap -- /mnt" vfiofs /mnt -o device=0000:00:03.0,nommap,noauto
 	IFS=,
 done
 IFS=$OLDIFS
 
 # Executed directly, as mount(8) does (#!/bin/sh).
 _got=$(cd "$T/cwd" && "$IH" vfiofs /mnt -o nofail,device=0000:00:03.0 2>&1)
-check_eq "executed directly (#!/bin/sh)" "[--device=0000:00:03.0][--][/mnt]" "$_got"
+check_eq "executed directly (#!/bin/sh)" "[-o][device=0000:00:03.0][--][/mnt]" "$_got"
 # The installed binary gone: the helper falls back to PATH.
 rm -f "$P/bin/vfiofs"
 _got=$(cd "$T/cwd" && PATH=$T/path:$PATH "$IH" vfiofs /mnt 2>&1)
@@ -383,9 +417,13 @@ check_eq "installed vfiofs gone: the one in PATH" "from PATH: -- /mnt" "$_got"
 _got=$(cd "$T/cwd" && PATH=/nonexistent "$IH" vfiofs /mnt 2>&1)
 _rc=$?
 case "$_rc:$_got" in
-1:*"vfiofs not found"*) pass "no vfiofs anywhere: a clear error, exit 1" ;;
+1:*"vfiofs not found (not in $P/bin, nor in PATH)") pass "no vfiofs anywhere: a clear error, exit 1" ;;
 *) fail "no vfiofs anywhere: exit $_rc, '$_got'" ;;
 esac
+# From the source tree: no @BINDIR@ in the message (only PATH was looked in).
+_got=$(PATH=/nonexistent /bin/sh mount-helpers/mount.vfiofs vfiofs /mnt 2>&1)
+check_eq "source tree, no vfiofs in PATH: says so, no placeholder" \
+	"mount.vfiofs: vfiofs not found in PATH" "$_got"
 
 if command -v shellcheck >/dev/null 2>&1; then
 	if shellcheck -x -s sh mount-helpers/mount.vfiofs "$0" >"$T/err" 2>&1; then

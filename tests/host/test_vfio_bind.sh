@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mount-helpers/vfio-bind against a made-up sysfs tree (SYSFS_ROOT, DEV_ROOT,
 # VFIO_BIND_STATE in a temporary directory): argument handling and every
 # refusal, which must change nothing. Real binding needs a kernel (the VM

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mount-helpers/vfio-bind against a made-up sysfs, /dev and /proc (SYSFS_ROOT,
 # DEV_ROOT, PROC_ROOT, VFIO_BIND_STATE, VFIO_BIND_CONF in a temporary
 # directory): what the host is using is refused (F13) and nothing changes;

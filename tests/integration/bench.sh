@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Benchmark (not a test), run by `make bench` in the guest (vfiofs.mode=bench).
 # Prints a table, every line starting "bench:", ending "bench: OK":
 # - the FUSE floor: floorfs (tests/vm/floorfs.c) at /floor, the least a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A narrated vfiofs session (make demo): each command is shown, run, and
 # checked. Prints "demo: OK" only if every step did what it should.
 M=${VFIOFS_MOUNT:-/vfio}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # edu-dma.sh [MOUNT [BDF]]: a driver's round trip with QEMU's edu device from
 # the shell, through vfiofs files only. Two DMA buffers; a pattern goes from
 # src (RAM) into edu's own buffer (0x40000 in its address space), then back

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for the integration tests (busybox sh, in the VM test bed's guest).
 # A test file: `. "$(dirname "$0")/lib.sh"`, assertions, then `finish`, which
 # prints "<name>: N passed, N failed" and exits non-zero on any failure.

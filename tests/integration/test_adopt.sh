@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Ownership shared with other VFIO users (F5). A device that another program
 # binds to vfio-pci while vfiofs is mounted stays free for it: libvirt's flow
 # (driver_override, drivers_probe, open /dev/vfio/N) succeeds while the

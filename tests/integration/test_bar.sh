@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # BAR files (and rom): sizes, values, EOF, ENOSPC, short reads.
 . "$(dirname "$0")/lib.sh"
 require_mount

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vfio-bind (/usr/sbin/vfio-bind, mount-helpers/vfio-bind) on the bed's
 # two-function slot: 0000:00:08.0 pci-serial (on the guest's `serial` driver
 # at boot) and 0000:00:08.1 pvpanic-pci (no driver), one IOMMU group. A

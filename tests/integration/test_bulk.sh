@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Bulk transfers: `dd bs=1M` of ivshmem's RAM BAR2 is one FUSE request per
 # MiB, made as runs of 4-byte mapped accesses (bulk_width=8: 8-byte), every
 # access counted once; the data is exact both ways. And F8: where vfio-pci

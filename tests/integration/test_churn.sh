@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Memory that does not grow with churn (design: lifecycle). After a warm-up,
 # each churn leaves the daemon's RSS within 64 KiB of where it started, both
 # measured once the kernel has dropped what it only caches (see settled):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # config: the VFIO config region as a binary file.
 . "$(dirname "$0")/lib.sh"
 require_mount

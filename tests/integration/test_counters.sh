@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # counters: one "name value" per line, the names the contract promises.
 . "$(dirname "$0")/lib.sh"
 require_mount

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Memory decode off: vfio-pci zaps the BAR mappings, so a mapped access takes
 # SIGBUS and pread returns EIO. vfiofs must catch the fault, count it, fail the
 # call with EIO and stay alive; with decode on again everything works.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dma/: buffers made with mkdir, sized, filled with dd, and used by edu's DMA
 # engine through its registers, which proves the IOMMU mapping is real.
 . "$(dirname "$0")/lib.sh"

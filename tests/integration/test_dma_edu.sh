@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # DMA as a driver does it, from the shell: edu-dma.sh (the README's example)
 # moves a pattern RAM -> edu -> RAM with its DMA engine, waiting for edu's
 # interrupt on irq/0/events after each transfer. A transfer to an IOVA that

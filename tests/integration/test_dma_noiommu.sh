@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # DMA buffers without an IOMMU (-o noiommu, the bed's --iommu none): a device
 # uses physical addresses, so a buffer is one locked page, or one 2 MiB huge
 # page, and iova reads its physical address (from /proc/self/pagemap). edu's

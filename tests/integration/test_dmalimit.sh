@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # -o dma_limit=SIZE (F15): the cap on all DMA buffers of a mount, bad values
 # refused with a message naming the option, and a mount delegated to another
 # user (root daemon, -o uid=1000) never above that user's memlock limit as

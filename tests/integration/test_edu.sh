@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # edu's factorial unit, driven through regs/ and through bar0.
 . "$(dirname "$0")/lib.sh"
 require_mount

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # IOMMU groups while mounted. The slot at 00:08 has two functions in one
 # group: 08.0 pci-serial on the guest's serial driver and 08.1 pvpanic-pci
 # with no driver. Bound to vfio-pci alone, 08.1 is skipped with a log line

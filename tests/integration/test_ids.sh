@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ID files (sysfs style) and group.
 . "$(dirname "$0")/lib.sh"
 require_mount

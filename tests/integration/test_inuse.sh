@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vfio-bind never takes what the host is using (F13), unless --force: the
 # bed's nvme with the guest's own nvme driver and a real namespace, used as
 # swap, as a mounted filesystem and held open by a process; the e1000e with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # I/O-port BARs (pci-testdev bar1, e1000e bar2): never mapped, read and written
 # with pread/pwrite on the VFIO device fd.
 . "$(dirname "$0")/lib.sh"

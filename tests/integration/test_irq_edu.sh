@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # irq/ on edu (MSI, 1 vector): a blocked head -n1 woken by the device's own
 # interrupt (BAR0 0x60), count, irq, counters; cat's line per wakeup;
 # O_NONBLOCK, poll(), EINTR with a handler, SIGINT on a blocked cat.

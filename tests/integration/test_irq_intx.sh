@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # edu in INTx mode: the interrupt wakes the reader; the kernel masks the line
 # at each interrupt and irq/0/unmask re-arms it; INTX_DISABLE in the command
 # register follows the mode.

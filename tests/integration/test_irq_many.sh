@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # 1000 reads blocked at once across 20 nvme vectors: other files answer
 # promptly, the daemon keeps one thread, and all 1000 wake when their
 # vectors fire.

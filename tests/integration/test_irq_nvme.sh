@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # irq/ with MSI-X: nvme's 65 vectors, a software trigger that wakes only its
 # own vector's reader, CPU affinity (good and bad CPUs); e1000e's modes;
 # devices without interrupts; mode errors.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A device going away answers the reads blocked on its vectors (ENODEV) and
 # wakes its pollers; the unbind is not held up by them. Bound again, the
 # device's irq/ works as new. Uses e1000e (MSI-X, 5 vectors).

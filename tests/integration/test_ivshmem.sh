@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ivshmem-plain's BAR2 is the host file run.sh gave as its memory: the host
 # checks after the run that exactly these bytes reached it (run.sh):
 #   0x1000: "vfiofs-ivshmem-check"   (one 20-byte write)

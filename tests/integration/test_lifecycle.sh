@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Lifecycle: umount, SIGTERM and SIGINT end the daemon cleanly within a
 # second, with a read parked on an interrupt: the read is answered, the mount
 # is gone, the exit status is 0 and all VFIO files are closed (another

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A node lives while the kernel holds it (design: lifecycle). The audit's F1
 # sequence: a vector directory held as a working directory, irq/mode
 # switched, the device unbound, a register of another device opened, the

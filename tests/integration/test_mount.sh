@@ -1,9 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mount(8) and /etc/fstab: busybox's mount runs /sbin/mount.vfiofs for the
 # type vfiofs (FEATURE_MOUNT_HELPERS: the mount(2) of an unknown type fails
 # with ENODEV, then "mount.vfiofs SOURCE DIR [-o OPTS]" is run through PATH),
-# which maps device=BDF to --device=BDF and starts the daemon; umount ends
-# it. Two instances cannot own one VFIO group, so the default mount is taken
+# which passes device=BDF on in -o and starts the daemon; umount ends it.
+# The type fuse.vfiofs (what /proc/mounts shows) runs /sbin/mount.fuse.vfiofs,
+# a link to the same helper, by mount -t and from an fstab line. Two instances cannot own one VFIO group, so the default mount is taken
 # down first and put back at the end.
 # With VFIOFS_WRAP (valgrind, sanitized daemon) the daemon must run under the
 # wrapper in the foreground: a `vfiofs` shim first in PATH (mount.vfiofs, as
@@ -18,6 +20,7 @@ REAL=$(command -v vfiofs)
 MO=${VFIOFS_OPTS#-o }
 MC=${MO:+$MO,}
 HELPER=/sbin/mount.vfiofs
+FHELPER=/sbin/mount.fuse.vfiofs
 cd / || exit 1
 
 # devs: the device directories of the mount, sorted, space-separated.
@@ -33,6 +36,7 @@ down() {
 }
 
 check "$HELPER is installed and executable" test -x "$HELPER"
+check "$FHELPER is installed and executable" test -x "$FHELPER"
 check "unmount the default mount" vfiofs_umount "$M"
 check "no vfiofs left" wait_for no_daemon
 
@@ -110,6 +114,29 @@ else
 	rm -f /etc/fstab
 fi
 check_not "the fstab line is gone" grep -q "^vfiofs $M vfiofs" /etc/fstab
+
+# 5b. The type fuse.vfiofs, as /proc/mounts shows it: mount -t, then fstab.
+if check "mount -t fuse.vfiofs -o ${MC}device=$EDU vfiofs $M" \
+	mount -t fuse.vfiofs -o "${MC}device=$EDU" vfiofs "$M"; then
+	check "mount -t fuse.vfiofs: mounted" wait_mount "$M" 1
+	check_eq "mount -t fuse.vfiofs: only edu" "$EDU" "$(devs)"
+	check "mount -t fuse.vfiofs: type fuse.vfiofs in /proc/mounts" \
+		grep -q "^vfiofs $M fuse.vfiofs " /proc/mounts
+	check "umount ends the daemon (fuse.vfiofs)" down "$M"
+fi
+if [ -f /etc/fstab ]; then cp /etc/fstab "$LIB_TMP/fstab"; fi
+echo "vfiofs $M fuse.vfiofs ${MC}device=$NVME,noauto,nofail 0 0" >>/etc/fstab
+if check "an fstab line of type fuse.vfiofs, then mount $M" mount "$M"; then
+	check_eq "fstab fuse.vfiofs: only nvme" "$NVME" "$(devs)"
+	check_text "fstab fuse.vfiofs: nvme's vendor" "$M/$NVME/vendor" 0x1b36
+	check "umount $M ends the daemon (fstab fuse.vfiofs)" down "$M"
+fi
+if [ -n "$FSTAB_SAVED" ]; then
+	cp "$LIB_TMP/fstab" /etc/fstab
+else
+	rm -f /etc/fstab
+fi
+check_not "the fuse.vfiofs fstab line is gone" grep -q "^vfiofs $M fuse.vfiofs" /etc/fstab
 
 # 6. The helper called directly, as util-linux's mount(8) calls it, with
 # options busybox's mount would have kept to itself.

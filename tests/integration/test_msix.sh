@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The MSI-X table inside nvme's BAR0 and e1000e's BAR3. On the Debian 6.1 and
 # 6.12 guest kernels vfio-pci reports these BARs mmap-able as a whole with
 # VFIO_REGION_INFO_CAP_MSIX_MAPPABLE (no sparse-mmap areas around the table),

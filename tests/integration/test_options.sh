@@ -1,5 +1,7 @@
 #!/bin/sh
-# Mount options: nommap, bulk_width, --device; -V and -h. Two instances cannot
+# SPDX-License-Identifier: MIT
+# Mount options: nommap, bulk_width, --device (=BDF, a space, -o device=),
+# -o ro, options checked before VFIO is opened; -V and -h. Two instances cannot
 # own one VFIO group, so the default mount is taken down and put back.
 . "$(dirname "$0")/lib.sh"
 require_mount
@@ -126,6 +128,52 @@ mkdir -p /tmp/badbdf
 timeout 20 vfiofs -f --device=00:3.0 /tmp/badbdf >"$LIB_TMP/bdf.err" 2>&1
 check_ne "--device=00:3.0 (not an address) is refused" 0 "$?"
 check "... saying what it wants" grep -q "want DDDD:BB:DD.F or BB:DD.F" "$LIB_TMP/bdf.err"
+
+# --device BDF (a space, as GNU tools take it) and -o device=BDF (as in
+# fstab) straight to vfiofs: only that device.
+devs_of() { ls "$1" | grep '^[0-9a-f]\{4\}:' | sort | tr '\n' ' ' | sed 's/ $//'; }
+if check "mount --device $EDU (a space)" vfiofs_mount "$M" --device "$EDU"; then
+	check_eq "--device BDF: only edu" "$EDU" "$(devs_of "$M")"
+	check "unmount it" vfiofs_umount "$M"
+fi
+if check "mount -o device=$NVME,device=$EDU" vfiofs_mount "$M" -o "device=$NVME,device=$EDU"; then
+	check_eq "-o device=: edu and nvme" "$EDU $NVME" "$(devs_of "$M")"
+	check "unmount it" vfiofs_umount "$M"
+fi
+timeout 20 vfiofs -f -o device=zz /tmp/badbdf >"$LIB_TMP/bdf.err" 2>&1
+check_ne "-o device=zz is refused" 0 "$?"
+check "... naming it as written (-o device=zz)" grep -q -- "-o device=zz: not a PCI address" "$LIB_TMP/bdf.err"
+
+# Options are checked before VFIO is opened: an unknown one is named, and
+# nothing is mounted (the message does not depend on VFIO being there).
+for bad in "-o bogus" "--devices=$EDU" "-x"; do
+	# shellcheck disable=SC2086
+	timeout 20 vfiofs -f $bad /tmp/badbdf >"$LIB_TMP/bad.err" 2>&1
+	check_ne "vfiofs $bad is refused" 0 "$?"
+	check "... naming it" grep -q -- "unknown option.*${bad#-o }" "$LIB_TMP/bad.err"
+	check_not "... before any device is opened" grep -q "ready" "$LIB_TMP/bad.err"
+done
+check_not "none of them mounted" grep -q " /tmp/badbdf fuse" /proc/mounts
+
+# -o ro: a read-only mount; reads work, every write is EROFS.
+# ro_refused DESC CMD: CMD (sh -c) fails with "Read-only file system".
+ro_refused() {
+	if sh -c "$2" >"$LIB_TMP/out" 2>"$LIB_TMP/err"; then
+		fail "$1: succeeded, expected EROFS"
+	elif grep -qi "read-only file system" "$LIB_TMP/err"; then
+		pass "$1 (EROFS)"
+	else
+		fail "$1: expected EROFS, got: $(head -c 200 "$LIB_TMP/err" | tr '\n' ' ')"
+	fi
+}
+if check "mount -o ro" vfiofs_mount "$M" -o ro "--device=$EDU"; then
+	check "ro: /proc/mounts says ro" grep -q " $M fuse.vfiofs ro[,\ ]" /proc/mounts
+	check_text "ro: edu ID through regs/" "$M/$EDU/regs/bar0/0x0" 0x010000ed
+	ro_refused "ro: a write to regs/ is refused" "echo 1 >$M/$EDU/regs/bar0/0x4"
+	ro_refused "ro: a write to bar0 is refused" \
+		"printf abcd | dd of=$M/$EDU/bar0 bs=4 seek=1 conv=notrunc"
+	check "unmount the ro mount" vfiofs_umount "$M"
+fi
 
 check "the default mount is back" vfiofs_mount "$M"
 check_eq "default mount: 5 devices" 5 "$(ls "$M" | grep -c '^[0-9a-f]\{4\}:')"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Permissions. By default only the mounting user (root here) gets in. With
 # -o allow_other,default_permissions the files' modes apply: device and
 # control files are the owner's alone, identity and counter files readable

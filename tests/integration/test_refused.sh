@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Operations a device tree refuses, and text files' bad values.
 . "$(dirname "$0")/lib.sh"
 require_mount

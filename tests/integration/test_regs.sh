@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # regs/: a text view of one register at a time, named as setpci names it:
 # hex offsets, .b/.w/.l/.q widths, register and capability names, VALUE:MASK.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # reset and reset_method.
 . "$(dirname "$0")/lib.sh"
 require_mount

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Text files read whole right after a write, whatever tool reads them. (A FUSE
 # kernel caches a file's size: after `echo 0 >` opened it with O_TRUNC and
 # wrote 2 bytes, a reader that goes through the page cache — busybox cat uses

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The tree: one directory per device, the files each one has.
 . "$(dirname "$0")/lib.sh"
 require_mount

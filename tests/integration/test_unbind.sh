@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Hot-unplug and hot-plug: unbinding a device from vfio-pci while vfiofs has it
 # open completes at once (vfiofs answers the kernel's request and releases
 # it), open files then fail with ENODEV, the directory disappears; binding it

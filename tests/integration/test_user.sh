@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A user mounts their own devices: `vfio-bind --user tester` hands the IOMMU
 # group node to uid 1000, who mounts vfiofs without root (fusermount3), reads
 # the devices, makes a DMA buffer within their memlock limit and gets ENOMEM

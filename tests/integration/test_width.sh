@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Access widths: a read or write of exactly 1, 2, 4 or 8 bytes at an aligned
 # offset is one device access; anything else is split into naturally aligned
 # accesses no wider than 4 bytes. Counted with the counters file.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make vm-check: the integration tests in the VM on both guest kernels, with
 # the plain daemon (build/vfiofs) and the sanitized one (build/asan/vfiofs),
 # then the plain daemon under valgrind's memcheck on the 6.12 kernel (a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install (as root) or name (otherwise) the Debian packages that the build,
 # the unit tests and the VM test bed need. Quiet when everything is there.
 set -eu

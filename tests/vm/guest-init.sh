@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # /init of the VM test bed's guest (busybox). Mounts the pseudo filesystems,
 # loads VFIO (and FUSE), binds the test devices to vfio-pci, mounts vfiofs at
 # /vfio and then, per `vfiofs.mode=` on the kernel command line:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build the project's own guest kernel, "6.12-vfiofs": Debian's linux-source-6.12
 # with tests/vm/kernel.config (VFIO type1, no-IOMMU and iommufd/cdev, all built
 # in), installed the way tests/vm/kernels.sh installs the Debian kernels:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch the two Debian guest kernels of the VM test bed into build/kernels/:
 #   build/kernels/<kver>/vmlinuz         the kernel
 #   build/kernels/<kver>/modules/*.ko    the modules the bed needs (uncompressed)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build the guest's initramfs (cpio newc, gzip) for one kernel.
 #   mkinitrd.sh [--valgrind] KVER BINARY|- OUTPUT
 # Holds busybox-static (applets installed by /init), the kernel's modules from
@@ -99,6 +100,7 @@ cp "$ROOT"/tests/integration/*.sh "$stage/tests/integration/" 2>/dev/null || tru
 # and fusermount3 (setuid root, as installed) for unmounting as a user.
 cp "$ROOT/mount-helpers/vfio-bind" "$stage/usr/sbin/vfio-bind"
 cp "$ROOT/mount-helpers/mount.vfiofs" "$stage/sbin/mount.vfiofs"
+ln -sf mount.vfiofs "$stage/sbin/mount.fuse.vfiofs"
 chmod 755 "$stage/usr/sbin/vfio-bind" "$stage/sbin/mount.vfiofs"
 if command -v fusermount3 >/dev/null 2>&1; then
 	cp "$(command -v fusermount3)" "$stage/usr/bin/fusermount3"

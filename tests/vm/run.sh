@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Boot the VM test bed once.
 #   run.sh --kernel 6.1|6.12|6.12-vfiofs --mode test|demo|shell|bench|smoke|probe
 #          [--iommu vtd|none] [--opts LIST] [--binary build/vfiofs] [--log FILE]
