@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # lspci and setpci through the mount: $M/.sysfs/devices/BDF/ is shaped the
 # way pciutils' linux-sysfs back end reads a device, its config going through
 # VFIO. lspci through the mount decodes every device with the capabilities
