@@ -161,8 +161,9 @@ set +e
 # QEMU's own crash (SIGSEGV: timeout passes the signal on, status 139; seen
 # about once in 30 boots of TCG with two vCPUs) is the emulator's, not the
 # guest's: that boot is run once more, and said so. So is a boot that timed
-# out with the guest's RCU reporting a stalled CPU (below). A guest that
-# hangs otherwise is not retried.
+# out with the guest's RCU reporting a stalled CPU, and one whose kernel
+# panicked before /init ran (below). A guest that hangs or fails otherwise
+# is not retried.
 boot() {
 	if [ "$TMO" -gt 0 ]; then
 		{ timeout -k 10 "$TMO" "$@" </dev/null 2>&1; echo $? >"$work/qemu.rc"; } |
@@ -185,6 +186,15 @@ elif grep -qx '124\|137' "$work/qemu.rc" &&
 	# that hangs without that is not retried; one that stalls twice fails.
 	echo "run.sh: the guest stalled (RCU stall reports: a vCPU stopped) until the timeout; booting once more"
 	cp "$work/console" "$LOG.vcpu-stall"
+	dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
+	boot "$@"
+elif grep -q 'Kernel panic' "$work/console" && ! grep -q 'guest: kernel ' "$work/console"; then
+	# And for a guest kernel that panicked before /init ran, so before
+	# any code of ours (seen once in about 200 boots: "Oops: int3" in
+	# sched_clock_cpu at 1.7 s, the emulator racing the kernel's own
+	# code patching on another vCPU).
+	echo "run.sh: the guest kernel panicked before userspace (no vfiofs code had run); booting once more"
+	cp "$work/console" "$LOG.boot-panic"
 	dd if=/dev/zero of="$SHM" bs=1M count=1 status=none
 	boot "$@"
 fi
