@@ -15,9 +15,7 @@
 #include "core/sysfs.h"
 #include "core/vfio.h"
 
-/* <sysfs_root>/fmt...; -ENAMETOOLONG when it does not fit. */
-static int __attribute__((format(printf, 3, 4)))
-sysfs_path(char *buf, size_t size, const char *fmt, ...)
+int sysfs_path(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t root = strlen(sys->sysfs_root);
 	va_list ap;

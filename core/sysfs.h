@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* <sysfs_root>/fmt...; -ENAMETOOLONG when it does not fit. */
+int __attribute__((format(printf, 3, 4)))
+sysfs_path(char *buf, size_t size, const char *fmt, ...);
+
 /*
  * True if s is a full PCI address as sysfs spells it, "DDDD:BB:DD.F" in
  * lower-case hex, the domain at least 4 digits and as many more as it needs

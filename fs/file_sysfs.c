@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/sys.h"
+#include "core/sysfs.h"
 #include "fs/device.h"
 
 #define SYSFS_TOP ".sysfs"
@@ -61,12 +62,17 @@ static const char *const mirrored_links[] = {
 };
 
 /* <sysfs>/bus/pci/devices/BDF/name */
-static int real_path(const char *bdf, const char *name, char *buf, size_t size)
+static int dev_path(const char *bdf, const char *name, char *buf, size_t size)
 {
-	int len = snprintf(buf, size, "%s/bus/pci/devices/%s/%s",
-			   sys->sysfs_root, bdf, name);
+	return sysfs_path(buf, size, "/bus/pci/devices/%s/%s", bdf, name);
+}
 
-	return len < 0 || (size_t)len >= size ? -ENAMETOOLONG : 0;
+/* The file node n mirrors; -ENODEV once its device is released. */
+static int real_path(const struct node *n, char *buf, size_t size)
+{
+	if (n->dev->d->released)
+		return -ENODEV;
+	return dev_path(n->dev->d->bdf, n->name, buf, size);
 }
 
 static int mirror_show(struct node *n, char *buf, size_t size)
@@ -75,9 +81,7 @@ static int mirror_show(struct node *n, char *buf, size_t size)
 	ssize_t len;
 	int res;
 
-	if (n->dev->d->released)
-		return -ENODEV;
-	res = real_path(n->dev->d->bdf, n->name, path, sizeof(path));
+	res = real_path(n, path, sizeof(path));
 	if (res < 0)
 		return res;
 	len = sys_read_file(path, buf, size);
@@ -93,9 +97,7 @@ static int link_readlink(struct node *n, char *buf, size_t size)
 	unsigned int i;
 	int res;
 
-	if (n->dev->d->released)
-		return -ENODEV;
-	res = real_path(n->dev->d->bdf, n->name, path, sizeof(path));
+	res = real_path(n, path, sizeof(path));
 	if (res < 0)
 		return res;
 	real = realpath(path, NULL);
@@ -147,14 +149,14 @@ int sysfs_tree_add(struct fs_dev *fd, struct node *root)
 		n->priv = cfg;
 	}
 	for (name = mirrored_files; *name; name++) {
-		if (real_path(fd->d->bdf, *name, path, sizeof(path)) < 0 ||
+		if (dev_path(fd->d->bdf, *name, path, sizeof(path)) < 0 ||
 		    access(path, R_OK))
 			continue;
 		if (!node_new(dir, *name, false, &mirror_attr))
 			return -ENOMEM;
 	}
 	for (name = mirrored_links; *name; name++) {
-		if (real_path(fd->d->bdf, *name, path, sizeof(path)) < 0 ||
+		if (dev_path(fd->d->bdf, *name, path, sizeof(path)) < 0 ||
 		    access(path, F_OK))
 			continue;
 		if (!node_new(dir, *name, false, &link_ops))
