@@ -17,25 +17,8 @@ export SYSFS_ROOT DEV_ROOT VFIO_BIND_STATE
 P=$SYS/bus/pci
 mkdir -p "$P/devices" "$P/drivers" "$SYS/kernel/iommu_groups" "$T/dev/vfio"
 : >"$P/drivers_probe"
-for d in vfio-pci serial pcieport e1000e; do
-	mkdir -p "$P/drivers/$d"
-	: >"$P/drivers/$d/bind"
-	: >"$P/drivers/$d/unbind"
-done
+pci_drivers vfio-pci serial pcieport e1000e
 
-# dev BDF CLASS DRIVER|none GROUP|none: a made-up PCI function.
-dev() {
-	_d=$P/devices/$1
-	mkdir -p "$_d"
-	echo "$2" >"$_d/class"
-	echo "ORIGINAL" >"$_d/driver_override"
-	[ "$3" = none ] || ln -s "../../drivers/$3" "$_d/driver"
-	if [ "$4" != none ]; then
-		mkdir -p "$SYS/kernel/iommu_groups/$4/devices"
-		ln -s "../../../../kernel/iommu_groups/$4" "$_d/iommu_group"
-		ln -s "../../../../bus/pci/devices/$1" "$SYS/kernel/iommu_groups/$4/devices/$1"
-	fi
-}
 dev 0000:00:03.0 0x00ff00 vfio-pci 3      # edu, already on vfio-pci
 dev 0000:00:06.0 0x060400 pcieport 5      # a root port
 dev 0000:01:00.0 0x020000 e1000e 7        # behind it, alone in its group

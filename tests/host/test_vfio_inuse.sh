@@ -23,27 +23,8 @@ mkdir -p "$P/devices" "$P/drivers" "$SYS/kernel/iommu_groups" "$DV/vfio/devices"
 	"$SYS/class/block" "$SYS/class/net" "$SYS/class/graphics" "$PR/self" "$PR/net" \
 	"$SYS/devices/virtual/block"
 : >"$P/drivers_probe"
-for d in vfio-pci mlx5_vfio_pci serial pcieport e1000e nvme bochs-drm; do
-	mkdir -p "$P/drivers/$d"
-	: >"$P/drivers/$d/bind"
-	: >"$P/drivers/$d/unbind"
-done
+pci_drivers vfio-pci mlx5_vfio_pci serial pcieport e1000e nvme bochs-drm
 
-# dev BDF CLASS DRIVER|none GROUP|none [VENDOR DEVICE]: a made-up function.
-dev() {
-	_d=$P/devices/$1
-	mkdir -p "$_d"
-	echo "$2" >"$_d/class"
-	echo "${5:-0x1b36}" >"$_d/vendor"
-	echo "${6:-0x0010}" >"$_d/device"
-	echo "ORIGINAL" >"$_d/driver_override"
-	[ "$3" = none ] || ln -s "../../drivers/$3" "$_d/driver"
-	if [ "$4" != none ]; then
-		mkdir -p "$SYS/kernel/iommu_groups/$4/devices"
-		ln -s "../../../../kernel/iommu_groups/$4" "$_d/iommu_group"
-		ln -s "../../../../bus/pci/devices/$1" "$SYS/kernel/iommu_groups/$4/devices/$1"
-	fi
-}
 # blk BDF NAME MAJ:MIN [PARENT]: a block device below a function (or below
 # block device PARENT, a partition), with its class link.
 blk() {
