@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 # Helpers for the tests on the build machine (tests/host/test_*.sh, sourced
 # from the top of the tree): a temporary directory $T removed at exit,
 # pass/fail counting, and finish, which prints "<name>: N passed, N failed"
