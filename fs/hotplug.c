@@ -164,7 +164,7 @@ static void rescan(void)
 	/* F5: a device bound after the mount is taken only when it is meant
 	 * for vfiofs (vfio-bind's record); one that QEMU, libvirt or DPDK
 	 * bound stays free for them. */
-	for (i = 0; i < nb; i++)
+	for (i = 0; i < nb && !adopt_all && !nonly; i++)
 		meant[i] = devlist_recorded(bound[i]);
 	if (!devlist_diff(shown, ns, (const char *const *)bound, nb, only,
 			  nonly, adopt_all ? NULL : meant, rm, add))
