@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/dma.h"
 #include "core/iommufd.h"
@@ -237,6 +238,10 @@ static int group_node_open(struct vfio_container *c, int id)
 	else if (fd == -EPERM && c->noiommu)
 		log_err("%s: no-IOMMU groups need CAP_SYS_RAWIO (run as root)",
 			path);
+	else if (fd == -EACCES && geteuid() != 0)
+		log_err("%s: %s (`vfio-bind --user NAME BDF` gives user NAME "
+			"the group)",
+			path, strerror(-fd));
 	else
 		log_err("%s: %s", path, strerror(-fd));
 	return fd;

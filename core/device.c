@@ -2,12 +2,14 @@
 /* VFIO devices: open, regions and their mmap-able areas, enable, reset. */
 #include <endian.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/iommufd.h"
 #include "core/log.h"
@@ -312,6 +314,31 @@ static void set_vf_token(struct vfio_device *d)
 			 d->bdf);
 }
 
+/* Say so at once when no VFIO driver has the device: its group node may
+ * never come, or belong to the other members. */
+static int bound_to_vfio(const char *bdf)
+{
+	char drv[256], path[PATH_MAX];
+	int err = sysfs_driver(bdf, drv, sizeof(drv));
+
+	if (err) {
+		log_err("%s: driver: %s", bdf, strerror(-err));
+		return err;
+	}
+	if (sysfs_is_vfio_driver(drv))
+		return 0;
+	if (!drv[0] &&
+	    !sysfs_path(path, sizeof(path), "/bus/pci/devices/%s", bdf) &&
+	    access(path, F_OK)) {
+		log_err("%s: no such PCI device", bdf);
+		return -ENODEV;
+	}
+	log_err("%s: not bound to vfio-pci (%s%s); it appears once bound "
+		"(vfio-bind %s)",
+		bdf, drv[0] ? "driver: " : "no driver", drv, bdf);
+	return -ENODEV;
+}
+
 int vfio_device_open(struct vfio_container *c, const char *bdf,
 		     struct vfio_device **out)
 {
@@ -323,14 +350,19 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 	*out = NULL;
 	if (!sysfs_is_bdf(bdf))
 		return -EINVAL;
+	err = bound_to_vfio(bdf);
+	if (err)
+		return err;
 	gid = sysfs_iommu_group(bdf);
 	if (gid < 0) {
 		log_err("%s: no IOMMU group: %s", bdf, strerror(-gid));
 		return gid;
 	}
 	d = calloc(1, sizeof(*d));
-	if (!d)
+	if (!d) {
+		log_err("%s: out of memory", bdf);
 		return -ENOMEM;
+	}
 	strcpy(d->bdf, bdf);
 	d->fd = -1;
 	d->req_fd = -1;

@@ -73,6 +73,13 @@ struct fs_dev *fs_dev_add(struct node *root, struct vfio_device *d)
 	return fd;
 }
 
+void notify_device(struct fs_dev *fd)
+{
+	notify_entry(FUSE_ROOT_ID, fd->d->bdf);
+	if (fd->sysfs_dir && fd->sysfs_dir->parent)
+		notify_entry(fd->sysfs_dir->parent->ino, fd->d->bdf);
+}
+
 void fs_dev_gone(struct fs_dev *fd, const char *why)
 {
 	struct vfio_device *d = fd->d;
@@ -88,7 +95,7 @@ void fs_dev_gone(struct fs_dev *fd, const char *why)
 	fd->req_watched = false;
 	vfio_device_release(d);
 	log_info("%s: released (%s); removed from the mount", d->bdf, why);
-	notify_entry(d->bdf);
+	notify_device(fd);
 	/* Last: with no lookup held, the directories (and fd) go at once;
 	 * .sysfs/devices/BDF first, fd->dir still holds fd. */
 	if (fd->sysfs_dir)

@@ -54,7 +54,10 @@ int irq_tree_add(struct fs_dev *fd, struct node *dir);
 /* Answer the device's parked reads (ENODEV), stop watching its eventfds. */
 void irq_device_gone(struct fs_dev *fd);
 
-/* fs/notify.c: tell the kernel that the root's entry name changed. */
-void notify_entry(const char *name);
+/* fs/notify.c: tell the kernel that the entry name of directory parent
+ * changed. */
+void notify_entry(fuse_ino_t parent, const char *name);
+/* Both entries of a device: the root's and .sysfs/devices'. */
+void notify_device(struct fs_dev *fd);
 
 #endif

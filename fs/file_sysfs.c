@@ -125,6 +125,13 @@ static struct node *dir_get(struct node *parent, const char *name)
 	return n ? n : node_new(parent, name, true, NULL);
 }
 
+int sysfs_tree_init(struct node *root)
+{
+	struct node *top = dir_get(root, SYSFS_TOP);
+
+	return top && dir_get(top, SYSFS_DEVICES) ? 0 : -ENOMEM;
+}
+
 int sysfs_tree_add(struct fs_dev *fd, struct node *root)
 {
 	struct vfio_region *cfg = &fd->d->regions[VFIO_PCI_CONFIG_REGION_INDEX];
@@ -132,7 +139,7 @@ int sysfs_tree_add(struct fs_dev *fd, struct node *root)
 	char path[PATH_MAX];
 	struct node *top, *devs, *dir, *n;
 
-	/* Made with the first device, kept for the mount's life. */
+	/* Made at mount (sysfs_tree_init), kept for the mount's life. */
 	top = dir_get(root, SYSFS_TOP);
 	devs = top ? dir_get(top, SYSFS_DEVICES) : NULL;
 	if (!devs)

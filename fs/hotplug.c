@@ -82,22 +82,23 @@ static void watch_req(struct fs_dev *dev)
 /* ---- devices coming ---- */
 
 /* Show an opened device: its directory, and its place in the list. */
-static int device_show(struct vfio_device *d)
+static struct fs_dev *device_show(struct vfio_device *d)
 {
 	struct fs_dev *dev = fs_dev_add(root, d);
 
 	if (!dev)
-		return -ENOMEM;
+		return NULL;
 	list_add_tail(&dev->link, &devs);
 	if (started)
 		watch_req(dev);
-	return 0;
+	return dev;
 }
 
 static int device_add(const char *bdf)
 {
 	unsigned int wait = fs_container.opts.wait_ms;
 	struct vfio_device *d;
+	struct fs_dev *dev;
 	int res;
 
 	/* The group node may come a little after the bind: the retry timer
@@ -106,15 +107,17 @@ static int device_add(const char *bdf)
 	res = vfio_device_open(&fs_container, bdf, &d);
 	fs_container.opts.wait_ms = wait;
 	if (res < 0) {
-		log_warn("%s: bound to vfio-pci but not opened (yet): %s", bdf,
-			 strerror(-res));
+		/* The core said why in the line before. */
+		log_warn("%s: bound to vfio-pci, not opened yet; tried again "
+			 "when something changes",
+			 bdf);
 		return res;
 	}
-	res = device_show(d);
-	if (res < 0)
-		return res;
-	/* A negative dentry of that name must go. */
-	notify_entry(d->bdf);
+	dev = device_show(d);
+	if (!dev)
+		return -ENOMEM;
+	/* Negative dentries of that name must go. */
+	notify_device(dev);
 	log_info("%s: bound to vfio-pci: added to the mount", d->bdf);
 	return 0;
 }

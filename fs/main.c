@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfiofs [options] MOUNTPOINT: parse the options, open VFIO and the devices,
+ * vfiofs [options] [SOURCE] MOUNTPOINT: parse the options, open VFIO and the devices,
  * mount, daemonize, run the event loop, and undo it all on the way out.
  */
 #include <errno.h>
@@ -38,6 +38,8 @@ struct cmdline {
 	bool vf_token_set; /* -o vf_token=UUID */
 	uint8_t vf_token[16];
 	char vf_token_str[37];
+	char *first_word; /* the first non-option: SOURCE or MOUNTPOINT */
+	int nr_words;
 	bool bad;
 };
 
@@ -102,6 +104,35 @@ static int opt_proc(void *data, const char *arg, int key,
 
 	val = val ? val + 1 : "";
 	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		/*
+		 * mount.fuse3 runs "vfiofs SOURCE MOUNTPOINT": the first of two
+		 * words is a source, ignored (fstab's first field, "vfiofs").
+		 * The first is held until we know; main puts it back if it was
+		 * the only one.
+		 */
+		if (++cl->nr_words == 1) {
+			cl->first_word = strdup(arg);
+			return cl->first_word ? 0 : -1;
+		}
+		if (cl->nr_words > 2) {
+			fprintf(stderr,
+				"vfiofs: %s: one word too many (want "
+				"[SOURCE] MOUNTPOINT)\n",
+				arg);
+			cl->bad = true;
+			return -1;
+		}
+		if (sysfs_bdf_canonical(cl->first_word, bdf, sizeof(bdf)) ==
+		    0) {
+			fprintf(stderr,
+				"vfiofs: %s: a PCI address where the source "
+				"goes (name a device with --device %s)\n",
+				cl->first_word, cl->first_word);
+			cl->bad = true;
+			return -1;
+		}
+		return 1;
 	case KEY_DEVICE:
 		if (sysfs_bdf_canonical(val, bdf, sizeof(bdf)) < 0) {
 			/* Named as written: --device=X, or -o device=X. */
@@ -278,8 +309,10 @@ static int device_sep_args(int argc, char *argv[], struct fuse_args *out)
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [options] MOUNTPOINT\n\n"
-	       "Shows the PCI devices bound to vfio-pci as files.\n\n"
+	printf("usage: %s [options] [SOURCE] MOUNTPOINT\n\n"
+	       "Shows the PCI devices bound to vfio-pci as files.\n"
+	       "SOURCE is ignored (mount.fuse3 and fstab pass one: "
+	       "write vfiofs).\n\n"
 	       "vfiofs options:\n"
 	       "    --device=BDF           only this device (repeatable; also\n"
 	       "                           --device BDF, -o device=BDF)\n"
@@ -348,7 +381,9 @@ static int open_devices(struct cmdline *cl, struct vfio_device ***out)
 
 		res = vfio_device_open(&fs_container, bdfs[i], &d);
 		if (res < 0) {
-			log_warn("%s: skipped: %s", bdfs[i], strerror(-res));
+			/* The core said why in the line before. */
+			log_warn("%s: skipped; the mount goes on without it",
+				 bdfs[i]);
 			continue;
 		}
 		log_info("%s: ready", d->bdf);
@@ -405,6 +440,13 @@ int main(int argc, char *argv[])
 			fprintf(stderr, "vfiofs: bad options\n");
 		goto out_args;
 	}
+	/* One word: it was the mount point ("--" first if it looks like an
+	 * option and the "--" it came after is gone). */
+	if (cl.nr_words == 1 && ((cl.first_word[0] == '-' &&
+				  strcmp(args.argv[args.argc - 1], "--") != 0 &&
+				  fuse_opt_add_arg(&args, "--") < 0) ||
+				 fuse_opt_add_arg(&args, cl.first_word) < 0))
+		goto out_args;
 	if (fuse_parse_cmdline(&args, &copts) < 0)
 		goto out_args;
 	if (copts.show_help) {
@@ -529,7 +571,8 @@ int main(int argc, char *argv[])
 		goto out_args;
 	}
 	if (res < 0) {
-		log_err("not mounted: opening VFIO: %s", strerror(-res));
+		/* The core said why in the line before. */
+		log_err("not mounted");
 		fuse_session_destroy(se);
 		goto out_args;
 	}
@@ -538,7 +581,8 @@ int main(int argc, char *argv[])
 		log_err("out of memory");
 		goto out_session;
 	}
-	if (dma_tree_add(root, &fs_container) < 0) {
+	if (dma_tree_add(root, &fs_container) < 0 ||
+	    sysfs_tree_init(root) < 0) {
 		log_err("out of memory");
 		goto out_nodes;
 	}
@@ -595,6 +639,7 @@ out_args:
 	for (i = 0; i < cl.nr_devices; i++)
 		free(cl.devices[i]);
 	free(cl.devices);
+	free(cl.first_word);
 	free(copts.mountpoint);
 	fuse_opt_free_args(&args);
 	return ret;

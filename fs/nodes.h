@@ -231,8 +231,11 @@ int regs_list(struct node *dir, void (*emit)(void *arg, const char *name),
 
 /*
  * fs/file_sysfs.c: .sysfs/devices/BDF/ of a device, for pciutils'
- * linux-sysfs back end (made beside its directory, see fs/device.c).
+ * linux-sysfs back end (made beside its directory, see fs/device.c);
+ * .sysfs/devices itself is made at mount, so that lspci finds it on a
+ * mount with no device yet.
  */
+int sysfs_tree_init(struct node *root);
 int sysfs_tree_add(struct fs_dev *fd, struct node *root);
 
 /*

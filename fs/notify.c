@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Telling the kernel that an entry of the mount's root changed (a device
- * came or went), from a short-lived thread: an entry notification takes the
- * root directory's lock in the kernel, which a lookup there holds while it
+ * Telling the kernel that an entry of a directory changed (a device came or
+ * went: the root's BDF and .sysfs/devices/BDF), from a short-lived thread:
+ * an entry notification takes the directory's lock in the kernel, which a
+ * lookup there holds while it
  * waits for the (single-threaded) loop, so sending it from the loop could
  * deadlock. The thread starts for a batch of names and ends when they are
  * sent: the daemon stays one thread, save for the moment a device comes or
@@ -24,6 +25,7 @@
 #include "fs/notify.h"
 
 struct note {
+	fuse_ino_t parent;
 	char name[VFIO_BDF_LEN];
 	struct note *next;
 };
@@ -45,7 +47,7 @@ static void note_send(const struct note *n)
 	 * while a file of the directory is open; the entry is dropped either
 	 * way, and the open files answer ENODEV.
 	 */
-	res = fuse_lowlevel_notify_inval_entry(session, FUSE_ROOT_ID, n->name,
+	res = fuse_lowlevel_notify_inval_entry(session, n->parent, n->name,
 					       strlen(n->name));
 	/* -ENOENT: the kernel had nothing cached under that name. */
 	if (res < 0 && res != -ENOENT)
@@ -80,7 +82,7 @@ void notify_start(struct fuse_session *se)
 	pthread_mutex_unlock(&lock);
 }
 
-void notify_entry(const char *name)
+void notify_entry(fuse_ino_t parent, const char *name)
 {
 	struct note *n;
 	int res = 0;
@@ -88,6 +90,7 @@ void notify_entry(const char *name)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return; /* dentries expire within a second anyway */
+	n->parent = parent;
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	pthread_mutex_lock(&lock);
 	if (off) {

@@ -500,7 +500,7 @@ static struct vfio_device *fake_device(const char *bdf, int slot)
 	/*
 	 * A capability list (STATUS bit 4, 0x34): MSI at 0x40, PCI Express
 	 * at 0x50. The others are PCIe with 4 KiB of config: AER at 0x100,
-	 * then a vendor-specific one at 0x140.
+	 * then two vendor-specific ones at 0x140 and 0x180 (ECAP_VNDR@1).
 	 */
 	cfg[0x06] = 0x10;
 	cfg[0x34] = 0x40;
@@ -513,8 +513,13 @@ static struct vfio_device *fake_device(const char *bdf, int slot)
 		cfg[0x100] = 0x01; /* ECAP_AER, version 1, next 0x140 */
 		cfg[0x102] = 0x01;
 		cfg[0x103] = 0x14;
-		cfg[0x140] = 0x0b; /* ECAP_VNDR, last */
+		cfg[0x140] = 0x0b; /* ECAP_VNDR, next 0x180 */
 		cfg[0x142] = 0x01;
+		cfg[0x143] = 0x18;
+		cfg[0x180] = 0x0b; /* ECAP_VNDR again, last */
+		cfg[0x182] = 0x01;
+		cfg[0x184] = 0xef; /* its vendor header */
+		cfg[0x185] = 0xbe;
 	}
 	CHECK(vfio_irqs_init(d) == 0);
 	/* The first device serves MSI, like edu; the others MSI-X. */
@@ -565,12 +570,12 @@ bool h_dev_shown(int dev)
 	return dev >= 0 && dev < nr_devs && devs[dev].fd;
 }
 
-static void k_unhash(int pk, const char *name);
+static void k_unhash_ino(fuse_ino_t parent, const char *name);
 
-/* fs/device.c tells the kernel here: the root's entry is dropped. */
-void notify_entry(const char *name)
+/* fs/device.c tells the kernel here: the entry of parent is dropped. */
+void notify_entry(fuse_ino_t parent, const char *name)
 {
-	k_unhash(H_ROOT, name);
+	k_unhash_ino(parent, name);
 }
 
 void h_dev_gone(int dev)
@@ -645,6 +650,11 @@ fuse_ino_t k_ino(int k)
 	return k >= 0 && k < nr_k ? K[k].ino : 0;
 }
 
+bool k_unhashed(int k)
+{
+	return k >= 0 && k < nr_k && K[k].live && K[k].unhashed;
+}
+
 static bool k_ok(int k)
 {
 	return k == H_ROOT || (k >= 0 && k < nr_k && K[k].live && !K[k].bad);
@@ -677,6 +687,16 @@ static void k_unhash(int pk, const char *name)
 
 	for (i = 0; i < nr_k; i++)
 		if (K[i].live && K[i].parent == pk && !strcmp(K[i].name, name))
+			K[i].unhashed = true;
+}
+
+static void k_unhash_ino(fuse_ino_t parent, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_k; i++)
+		if (K[i].live && ino_of(K[i].parent) == parent &&
+		    !strcmp(K[i].name, name))
 			K[i].unhashed = true;
 }
 
@@ -1264,6 +1284,7 @@ void h_mount(void)
 	root = nodes_init();
 	CHECK(root);
 	CHECK(dma_tree_add(root, &fs_container) == 0);
+	CHECK(sysfs_tree_init(root) == 0);
 	nr_devs = nr_k = nr_f = nr_watches = 0;
 	CHECK(h_dev_add(bdfs[0]) == 0);
 	CHECK(h_dev_add(bdfs[1]) == 1);

@@ -63,6 +63,8 @@ int k_rmdir(int pk, const char *name); /* 0 or -errno */
 int k_count(void); /* inodes the kernel holds */
 int k_slots(void); /* k below this may name an inode (live or not) */
 int f_slots(void); /* the same for f */
+/* The daemon told the kernel to drop k's dentry (notify_entry). */
+bool k_unhashed(int k);
 fuse_ino_t k_ino(int k);
 
 /* ---- the kernel: open files ---- */

@@ -358,7 +358,20 @@ static void test_regs_names(void **state)
 	assert_string_equal(cat(AT(e, "config/CAP_EXP+1.b")), "0x00\n");
 	assert_string_equal(cat(AT(n, "config/ECAP_AER")), "0x14010001\n");
 	assert_string_equal(cat(AT(n, "config/ECAP0x0001.w")), "0x0001\n");
-	assert_string_equal(cat(AT(n, "config/ECAP_VNDR+2.w")), "0x0001\n");
+	assert_string_equal(cat(AT(n, "config/ECAP_VNDR+2.w")), "0x1801\n");
+	/* The N-th of an id, from 0, as setpci's @N: last, after the width. */
+	assert_string_equal(cat(AT(n, "config/ECAP_VNDR+2.w@0")), "0x1801\n");
+	assert_string_equal(cat(AT(n, "config/ECAP_VNDR+4.w@1")), "0xbeef\n");
+	assert_string_equal(cat(AT(n, "config/ECAP0x000b+4.w@1")), "0xbeef\n");
+	assert_int_equal(put(AT(n, "config/ECAP_VNDR+8.l@1"), "0x12345678\n"),
+			 0);
+	assert_string_equal(cat(AT(n, "config/188")), "0x12345678\n");
+	assert_string_equal(cat(AT(n, "config/ECAP_VNDR@1")), "0x0001000b\n");
+	assert_int_equal(k_walk(AT(n, "config/ECAP_VNDR@2")), -ENOENT);
+	assert_int_equal(k_walk(AT(n, "config/ECAP_AER@1")), -ENOENT);
+	assert_int_equal(k_walk(AT(e, "config/CAP_MSI@1")), -ENOENT);
+	assert_int_equal(k_walk(AT(n, "config/ECAP_VNDR@1+4.w")), -ENOENT);
+	assert_int_equal(k_walk(AT(n, "config/188@1")), -ENOENT);
 	assert_string_equal(cat(AT(n, "config/ecap_aer+4.l")), "0x00000000\n");
 	/* Names that are not there. */
 	assert_int_equal(k_walk(AT(e, "config/CAP_MSIX")), -ENOENT);
@@ -475,8 +488,9 @@ static void test_regs_list(void **state)
 	assert_int_equal(i, n);
 	assert_int_equal(k_readdir(k_walk("0000:00:04.0/regs/config"), names,
 				   sizeof(names)),
-			 2 + 26 + 4);
-	assert_non_null(strstr(names, " CAP_MSI CAP_EXP ECAP_AER ECAP_VNDR "));
+			 2 + 26 + 5);
+	assert_non_null(strstr(names, " CAP_MSI CAP_EXP ECAP_AER ECAP_VNDR "
+				      "ECAP_VNDR@1 "));
 	assert_int_equal(k_readdir(k_walk("0000:00:03.0/regs/bar0"), names,
 				   sizeof(names)),
 			 2);
@@ -670,6 +684,8 @@ static void test_sysfs_gone(void **state)
 	flink = k_walk(SYS_NVME "/driver");
 	assert_true(f >= 0 && flink >= 0);
 	h_dev_gone(NVME);
+	/* The kernel was told: its dentry of .sysfs/devices/BDF is gone. */
+	assert_true(k_unhashed(kdir));
 	assert_int_equal(k_read(f, 4, 0, out, sizeof(out)), -ENODEV);
 	assert_int_equal(k_write(f, "ab", 2, 4), -ENODEV);
 	assert_int_equal(k_readlink(flink, out, sizeof(out)), -ENODEV);

@@ -57,6 +57,26 @@ refused "--device zz (a space)" "--device=zz: not a PCI address" --device zz
 refused "-o device=zz, named as written" "-o device=zz: not a PCI address" -o device=zz
 refused "-o adopt=some" "adopt=some" -o adopt=some
 refused "a bad option after a good --device BDF" "bulk_width=5" --device 00:03.0 -o bulk_width=5
+refused "a PCI address as SOURCE (--device forgotten)" "0000:03:00.0: a PCI address where the source goes (name a device with --device 0000:03:00.0)" 0000:03:00.0
+refused "three words" "one word too many (want [SOURCE] MOUNTPOINT)" vfiofs extra
+# SOURCE MNT, as mount.fuse3 runs it: the source is ignored, MNT is the
+# mount point (no "bad mount point `vfiofs'" nor "invalid argument").
+for how in "vfiofs" "mount.fuse3"; do
+	if [ "$how" = vfiofs ]; then
+		timeout 20 "$V" -f vfiofs "$MNT" >"$T/out" 2>"$T/err" </dev/null
+	elif [ -x /sbin/mount.fuse3 ]; then
+		PATH=$(dirname "$V"):$PATH timeout 20 /sbin/mount.fuse3 vfiofs "$MNT" -t vfiofs -o device=00:03.0 >"$T/out" 2>"$T/err" </dev/null
+	else
+		continue
+	fi
+	if grep -q "bad mount point\|invalid argument\|unknown option" "$T/err" ||
+		! grep -q "VFIO is needed\|mounted on $MNT" "$T/err"; then
+		fail "$how: SOURCE MNT: $(head -c 200 "$T/err")"
+	else
+		pass "$how: SOURCE MNT: the source is ignored, MNT is the mount point"
+	fi
+	grep -q " $MNT " /proc/mounts && fusermount3 -u "$MNT" 2>/dev/null
+done
 # --device last: it wants its address.
 timeout 20 "$V" -f "$MNT" --device >"$T/out" 2>"$T/err" </dev/null
 _rc=$?
@@ -73,6 +93,20 @@ else
 	pass "--device BDF MNT: the address is --device's, not a mount point"
 fi
 grep -q " $MNT " /proc/mounts && fusermount3 -u "$MNT" 2>/dev/null
+
+# Where VFIO cannot be opened, the cause is said once: no second line
+# with an errno after it (the review's message 1).
+if [ ! -e /dev/iommu ]; then
+	timeout 20 "$V" -f -o iommufd "$MNT" >"$T/out" 2>"$T/err" </dev/null
+	_rc=$?
+	if [ "$_rc" -ne 0 ] && grep -qF -- "-o iommufd needs a kernel with" "$T/err" &&
+		[ "$(tail -n 1 "$T/err")" = "vfiofs: not mounted" ] &&
+		! grep -q "Operation not supported" "$T/err"; then
+		pass "-o iommufd without /dev/iommu: the cause, then 'not mounted'"
+	else
+		fail "-o iommufd without /dev/iommu: exit $_rc, $(tr '\n' '|' <"$T/err")"
+	fi
+fi
 
 # -h: the forms of --device and -o ro.
 "$V" -h >"$T/help" 2>&1

@@ -45,7 +45,13 @@ if [ -n "$VFIOFS_WRAP" ]; then
 	cat >"$LIB_TMP/bin/vfiofs" <<EOF
 #!/bin/sh
 # vfiofs as mount.vfiofs runs it, but under \$VFIOFS_WRAP in the foreground.
-for a; do mnt=\$a; done
+# The mount point: the last word that is not an option (mount.vfiofs puts
+# it last; mount.fuse3 puts -o OPTS after it).
+skip=0
+for a; do
+	if [ \$skip = 1 ]; then skip=0; continue; fi
+	case \$a in -o) skip=1 ;; -*) ;; *) mnt=\$a ;; esac
+done
 case \$mnt in /*) ;; *) mnt=\$(pwd)/\$mnt ;; esac
 \$VFIOFS_WRAP $REAL -f "\$@" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
 pid=\$!
@@ -137,6 +143,26 @@ else
 	rm -f /etc/fstab
 fi
 check_not "the fuse.vfiofs fstab line is gone" grep -q "^vfiofs $M fuse.vfiofs" /etc/fstab
+
+# 5c. libfuse's own helper called directly (as util-linux's mount runs it
+# for an fstab line of type fuse and source vfiofs#vfiofs): mount.fuse3
+# runs "vfiofs SOURCE DIR -o OPTS", and vfiofs ignores the source.
+if [ -x /sbin/mount.fuse3 ]; then
+	if check "mount.fuse3 vfiofs $M -t vfiofs -o ${MC}device=$EDU" \
+		/sbin/mount.fuse3 vfiofs "$M" -t vfiofs -o "${MC}device=$EDU"; then
+		check "mount.fuse3 -t vfiofs: mounted" wait_mount "$M" 1
+		check_eq "mount.fuse3 -t vfiofs: only edu" "$EDU" "$(devs)"
+		check "umount ends the daemon (mount.fuse3 -t vfiofs)" down "$M"
+	fi
+	if check "mount.fuse3 'vfiofs#vfiofs' $M -o ${MC}device=$NVME" \
+		/sbin/mount.fuse3 "vfiofs#vfiofs" "$M" -o "${MC}device=$NVME"; then
+		check "mount.fuse3 vfiofs#vfiofs: mounted" wait_mount "$M" 1
+		check_eq "mount.fuse3 vfiofs#vfiofs: only nvme" "$NVME" "$(devs)"
+		check "umount ends the daemon (mount.fuse3 vfiofs#vfiofs)" down "$M"
+	fi
+else
+	fail "/sbin/mount.fuse3 is not in the bed"
+fi
 
 # 6. The helper called directly, as util-linux's mount(8) calls it, with
 # options busybox's mount would have kept to itself.

@@ -403,10 +403,10 @@ static void fake_sleep(unsigned int ms)
 
 static void mkpath(const char *fmt, const char *arg, char *out)
 {
-	char rel[PATH_MAX];
+	char rel[256];
 
 	snprintf(rel, sizeof(rel), fmt, arg);
-	snprintf(out, PATH_MAX, "%s%s", tree, rel);
+	snprintf(out, PATH_MAX, "%.3800s%s", tree, rel);
 }
 
 static int group_setup(void **state)
@@ -425,6 +425,11 @@ static int group_setup(void **state)
 	assert_int_equal(mkdir(p, 0755), 0);
 	mkpath("/bus/pci/devices/%s/iommu_group", BDF2, p);
 	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", p), 0);
+	/* Both on vfio-pci: the open checks the driver first. */
+	mkpath("/bus/pci/devices/%s/driver", BDF, p);
+	assert_int_equal(symlink("../../drivers/vfio-pci", p), 0);
+	mkpath("/bus/pci/devices/%s/driver", BDF2, p);
+	assert_int_equal(symlink("../../drivers/vfio-pci", p), 0);
 	return 0;
 }
 
@@ -533,6 +538,35 @@ static void test_group_not_viable(void **state)
 	assert_null(c.groups);
 	assert_int_equal(vfio_device_open(&c, BDF, &d), -EPERM);
 	assert_null(d);
+	vfio_container_close(&c);
+}
+
+/* A device no VFIO driver has is refused before its group is opened:
+ * the node may never come (users review, message 14). */
+static void test_not_bound(void **state)
+{
+	struct vfio_container c;
+	struct vfio_opts o = { 0 };
+	struct vfio_device *d;
+	char p[PATH_MAX];
+
+	mkpath("/bus/pci/devices/%s/driver", BDF, p);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("../../drivers/nvme", p), 0);
+	assert_int_equal(vfio_container_open(&c, &o), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
+	assert_null(d);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
+	assert_int_equal(vfio_device_open(&c, "0000:00:1f.0", &d), -ENODEV);
+	assert_string_equal(k.group_path, "");
+	assert_null(c.groups);
+	assert_int_equal(
+		symlink("../../drivers/vfio_pci_core_test_vfio_pci", p), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	vfio_device_close(d);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("../../drivers/vfio-pci", p), 0);
 	vfio_container_close(&c);
 }
 
@@ -892,10 +926,14 @@ static void sriov_tree(const char *role, const char *pf_drv)
 		   "&& ln -s ../../drivers/vfio-pci devices/" BDF "/driver && "
 		   "ln -s ../../drivers/%s devices/" PF "/driver",
 		   tree, pf_drv, pf_drv);
-	} else if (!strcmp(role, "pf")) {
-		sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
+	} else {
+		sh("cd '%s/bus/pci/devices/" BDF "' && "
+		   "ln -s ../../drivers/vfio-pci driver",
 		   tree);
 	}
+	if (!strcmp(role, "pf"))
+		sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
+		   tree);
 }
 
 static void token_opts(struct vfio_opts *o)
@@ -1168,6 +1206,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_vfio, setup),
 		cmocka_unit_test_setup(test_container_and_groups, setup),
 		cmocka_unit_test_setup(test_group_wait_bounded, setup),
+		cmocka_unit_test_setup(test_not_bound, setup),
 		cmocka_unit_test_setup(test_group_not_viable, setup),
 		cmocka_unit_test_setup(test_noiommu, setup),
 		cmocka_unit_test_setup(test_noiommu_needs_rawio, setup),

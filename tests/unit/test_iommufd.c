@@ -446,6 +446,7 @@ static int setup(void **state)
 	run("echo 511:0 >'%s/%s/%s/vfio-dev/%s/dev'", tree, dev, BDF, CDEV);
 	run("ln -s ../../../../kernel/iommu_groups/%d '%s/%s/%s/iommu_group'",
 	    GROUP, tree, dev, BDF);
+	run("ln -s ../../drivers/vfio-pci '%s/%s/%s/driver'", tree, dev, BDF);
 	run("ln -s ../../../../bus/pci/devices/%s "
 	    "'%s/kernel/iommu_groups/%d/devices/%s' && "
 	    "ln -s ../../../../bus/pci/devices/%s "

@@ -102,6 +102,11 @@ cp "$ROOT/mount-helpers/vfio-bind" "$stage/usr/sbin/vfio-bind"
 cp "$ROOT/mount-helpers/mount.vfiofs" "$stage/sbin/mount.vfiofs"
 ln -sf mount.vfiofs "$stage/sbin/mount.fuse.vfiofs"
 chmod 755 "$stage/usr/sbin/vfio-bind" "$stage/sbin/mount.vfiofs"
+# libfuse's own mount helper, for the direct "mount.fuse3 vfiofs DIR" call.
+if [ -x /sbin/mount.fuse3 ]; then
+	cp /sbin/mount.fuse3 "$stage/sbin/mount.fuse3"
+	copy_libs "$stage/sbin/mount.fuse3"
+fi
 if command -v fusermount3 >/dev/null 2>&1; then
 	cp "$(command -v fusermount3)" "$stage/usr/bin/fusermount3"
 	chmod 4755 "$stage/usr/bin/fusermount3"
