@@ -59,19 +59,21 @@ lines0=$(wc -l <"$LOG")
 # and what to do (not a bare "No such file or directory" for the group
 # node), the mount goes on empty, with its .sysfs directory.
 M2=$LIB_TMP/group2
-if vfiofs_mount "$M2" --device $S; then
+# What it said at start: on its stderr (daemonized, before syslog), or in
+# the foreground log (VFIOFS_WRAP).
+M2LOG="{ cat '$LIB_TMP/m2.err'; tail -n +$((lines0 + 1)) '$LOG'; }"
+if vfiofs_mount "$M2" --device $S 2>"$LIB_TMP/m2.err"; then
 	check "--device on serial: logged as not on vfio-pci" wait_for sh -c \
-		"tail -n +$((lines0 + 1)) '$LOG' | grep -qF '$S: not bound to vfio-pci (driver: serial); it appears once bound (vfio-bind $S)'"
+		"$M2LOG | grep -qF '$S: not bound to vfio-pci (driver: serial); it appears once bound (vfio-bind $S)'"
 	check "--device on serial: then skipped, the mount goes on" wait_for sh -c \
-		"tail -n +$((lines0 + 1)) '$LOG' | grep -qF '$S: skipped; the mount goes on without it'"
-	tail -n +$((lines0 + 1)) "$LOG" | grep "$S" | sed 's/^/    | /'
-	check_not "no errno after the skip" sh -c \
-		"tail -n +$((lines0 + 1)) '$LOG' | grep -q 'skipped:'"
+		"$M2LOG | grep -qF '$S: skipped; the mount goes on without it'"
+	sh -c "$M2LOG" | grep "$S" | sed 's/^/    | /'
+	check_not "no errno after the skip" sh -c "$M2LOG | grep -q 'skipped:'"
 	check "an empty mount has .sysfs/devices" test -d "$M2/.sysfs/devices"
 	check_eq "an empty mount shows no device" 0 "$(ls "$M2" | grep -c '^[0-9a-f]\{4\}:')"
 	vfiofs_umount "$M2"
 else
-	fail "a mount with --device $S"
+	fail "a mount with --device $S: $(cat "$LIB_TMP/m2.err")"
 fi
 lines0=$(wc -l <"$LOG")
 
