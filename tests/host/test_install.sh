@@ -117,6 +117,14 @@ if grep -q @BINDIR@ "$U" "$H" 2>/dev/null; then
 else
 	pass "no @BINDIR@ left in the installed unit and helper"
 fi
+# The comments of the installed units name no make variable nor a
+# placeholder's replacement (the users review, message 26).
+if grep -q '\$(\|/usr/local/bin replaced\|/usr/local/sbin replaced' "$U" \
+	"$D/usr/local/lib/systemd/system/vfio-bind.service" 2>/dev/null; then
+	fail "an installed unit's comment shows its make-time text"
+else
+	pass "the installed units' comments read as written"
+fi
 check_eq "unit: ExecStart runs the installed vfiofs in the foreground" \
 	'ExecStart=/usr/local/bin/vfiofs -f $VFIOFS_OPTS ${VFIOFS_MOUNTPOINT}' \
 	"$(grep '^ExecStart=' "$U" 2>/dev/null)"
