@@ -46,11 +46,12 @@ if [ -n "$VFIOFS_WRAP" ]; then
 #!/bin/sh
 # vfiofs as mount.vfiofs runs it, but under \$VFIOFS_WRAP in the foreground.
 # The mount point: the last word that is not an option (mount.vfiofs puts
-# it last; mount.fuse3 puts -o OPTS after it).
-skip=0
+# it last; mount.fuse3 puts -o OPTS after it); after "--", any word.
+skip=0 rest=0
 for a; do
 	if [ \$skip = 1 ]; then skip=0; continue; fi
-	case \$a in -o) skip=1 ;; -*) ;; *) mnt=\$a ;; esac
+	if [ \$rest = 1 ]; then mnt=\$a; continue; fi
+	case \$a in --) rest=1 ;; -o) skip=1 ;; -*) ;; *) mnt=\$a ;; esac
 done
 case \$mnt in /*) ;; *) mnt=\$(pwd)/\$mnt ;; esac
 \$VFIOFS_WRAP $REAL -f "\$@" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
