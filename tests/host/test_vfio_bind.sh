@@ -86,6 +86,15 @@ if grep -q -- "--restore" "$T/out"; then pass "-h prints the usage on stdout"; e
 fi
 run --help
 expect_rc "--help" 0
+# The directories as they are, not shell syntax (users review, message 6).
+if grep -qF "\${" "$T/out"; then fail "--help shows shell syntax: $(grep -F "\${" "$T/out")"; else
+	pass "--help shows no shell syntax"
+fi
+if grep -qF "$VFIO_BIND_STATE/BDF holds the previous driver" "$T/out"; then
+	pass "--help names the state directory in use"
+else
+	fail "--help: no '$VFIO_BIND_STATE/BDF' in: $(tail -n 2 "$T/out" | tr '\n' ' ')"
+fi
 run --bogus 0000:00:08.0
 expect_rc "an unknown option is a usage error" 2
 expect_err "it names the option" "--bogus"
