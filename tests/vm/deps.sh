@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libinotifytools0-dev
 libcmocka-dev qemu-system-x86 busybox-static cpio xz-utils kmod clang-format
 cppcheck clang-tidy valgrind libc6-dbg man-db groff-base systemd shellcheck
-clang libclang-rt-14-dev pciutils"
+clang libclang-rt-14-dev pciutils strace"
 
 missing=""
 for p in $PKGS; do
