@@ -465,7 +465,7 @@ int main(int argc, char *argv[])
 	}
 	if (!copts.mountpoint) {
 		fprintf(stderr,
-			"usage: %s [options] MOUNTPOINT "
+			"usage: %s [options] [SOURCE] MOUNTPOINT "
 			"(%s -h for help)\n",
 			argv[0], argv[0]);
 		goto out_args;
