@@ -125,11 +125,17 @@ static struct node *dir_get(struct node *parent, const char *name)
 	return n ? n : node_new(parent, name, true, NULL);
 }
 
-int sysfs_tree_init(struct node *root)
+/* .sysfs/devices, made at mount (sysfs_tree_init), kept for its life. */
+static struct node *devices_dir(struct node *root)
 {
 	struct node *top = dir_get(root, SYSFS_TOP);
 
-	return top && dir_get(top, SYSFS_DEVICES) ? 0 : -ENOMEM;
+	return top ? dir_get(top, SYSFS_DEVICES) : NULL;
+}
+
+int sysfs_tree_init(struct node *root)
+{
+	return devices_dir(root) ? 0 : -ENOMEM;
 }
 
 int sysfs_tree_add(struct fs_dev *fd, struct node *root)
@@ -137,11 +143,9 @@ int sysfs_tree_add(struct fs_dev *fd, struct node *root)
 	struct vfio_region *cfg = &fd->d->regions[VFIO_PCI_CONFIG_REGION_INDEX];
 	const char *const *name;
 	char path[PATH_MAX];
-	struct node *top, *devs, *dir, *n;
+	struct node *devs, *dir, *n;
 
-	/* Made at mount (sysfs_tree_init), kept for the mount's life. */
-	top = dir_get(root, SYSFS_TOP);
-	devs = top ? dir_get(top, SYSFS_DEVICES) : NULL;
+	devs = devices_dir(root);
 	if (!devs)
 		return -ENOMEM;
 	dir = node_new(devs, fd->d->bdf, true, NULL);

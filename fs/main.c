@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * vfiofs [options] [SOURCE] MOUNTPOINT: parse the options, open VFIO and the devices,
- * mount, daemonize, run the event loop, and undo it all on the way out.
+ * vfiofs [options] [SOURCE] MOUNTPOINT: parse the options, open VFIO and
+ * the devices, mount, daemonize, run the event loop, and undo it all on the
+ * way out.
  */
 #include <errno.h>
 #include <signal.h>

@@ -3,11 +3,10 @@
  * Telling the kernel that an entry of a directory changed (a device came or
  * went: the root's BDF and .sysfs/devices/BDF), from a short-lived thread:
  * an entry notification takes the directory's lock in the kernel, which a
- * lookup there holds while it
- * waits for the (single-threaded) loop, so sending it from the loop could
- * deadlock. The thread starts for a batch of names and ends when they are
- * sent: the daemon stays one thread, save for the moment a device comes or
- * goes.
+ * lookup there holds while it waits for the (single-threaded) loop, so
+ * sending it from the loop could deadlock. The thread starts for a batch of
+ * names and ends when they are sent: the daemon stays one thread, save for
+ * the moment a device comes or goes.
  *
  * At the end the thread is joined only after the session's fd is closed:
  * closing it aborts the connection, which frees a notification stuck behind

@@ -367,13 +367,14 @@ static void test_regs_names(void **state)
 			 0);
 	assert_string_equal(cat(AT(n, "config/188")), "0x12345678\n");
 	assert_string_equal(cat(AT(n, "config/ECAP_VNDR@1")), "0x0001000b\n");
+	assert_string_equal(cat(AT(n, "config/ecap_aer+4.l")), "0x00000000\n");
+	/* Names that are not there. */
+	/* @N past the last of its id, on no capability, or not last. */
 	assert_int_equal(k_walk(AT(n, "config/ECAP_VNDR@2")), -ENOENT);
 	assert_int_equal(k_walk(AT(n, "config/ECAP_AER@1")), -ENOENT);
 	assert_int_equal(k_walk(AT(e, "config/CAP_MSI@1")), -ENOENT);
 	assert_int_equal(k_walk(AT(n, "config/ECAP_VNDR@1+4.w")), -ENOENT);
 	assert_int_equal(k_walk(AT(n, "config/188@1")), -ENOENT);
-	assert_string_equal(cat(AT(n, "config/ecap_aer+4.l")), "0x00000000\n");
-	/* Names that are not there. */
 	assert_int_equal(k_walk(AT(e, "config/CAP_MSIX")), -ENOENT);
 	assert_int_equal(k_walk(AT(e, "config/ECAP_AER")), -ENOENT);
 	assert_int_equal(k_walk(AT(n, "config/ECAP_DSN")), -ENOENT);

@@ -35,6 +35,24 @@ down() {
 	wait_for no_daemon || { echo "vfiofs still running: $(vfiofs_pids)" >&2; return 1; }
 }
 
+# mounted_with DESC DEV CMD...: CMD (a check) mounts $M, with exactly DEV.
+# Its status is CMD's.
+mounted_with() {
+	_d=$1 _dev=$2
+	shift 2
+	check "$_d" "$@" || return 1
+	check "$_d: mounted" wait_mount "$M" 1
+	check_eq "$_d: only $_dev" "$_dev" "$(devs)"
+}
+# fstab_back: /etc/fstab as it was before this test's lines.
+fstab_back() {
+	if [ -n "$FSTAB_SAVED" ]; then
+		cp "$LIB_TMP/fstab" /etc/fstab
+	else
+		rm -f /etc/fstab
+	fi
+}
+
 check "$HELPER is installed and executable" test -x "$HELPER"
 check "$FHELPER is installed and executable" test -x "$FHELPER"
 check "unmount the default mount" vfiofs_umount "$M"
@@ -115,18 +133,12 @@ if check "an fstab line, then mount $M" mount "$M"; then
 	check_text "fstab: nvme's vendor" "$M/$NVME/vendor" 0x1b36
 	check "umount $M ends the daemon (fstab)" down "$M"
 fi
-if [ -n "$FSTAB_SAVED" ]; then
-	cp "$LIB_TMP/fstab" /etc/fstab
-else
-	rm -f /etc/fstab
-fi
+fstab_back
 check_not "the fstab line is gone" grep -q "^vfiofs $M vfiofs" /etc/fstab
 
 # 5b. The type fuse.vfiofs, as /proc/mounts shows it: mount -t, then fstab.
-if check "mount -t fuse.vfiofs -o ${MC}device=$EDU vfiofs $M" \
+if mounted_with "mount -t fuse.vfiofs -o ${MC}device=$EDU vfiofs $M" "$EDU" \
 	mount -t fuse.vfiofs -o "${MC}device=$EDU" vfiofs "$M"; then
-	check "mount -t fuse.vfiofs: mounted" wait_mount "$M" 1
-	check_eq "mount -t fuse.vfiofs: only edu" "$EDU" "$(devs)"
 	check "mount -t fuse.vfiofs: type fuse.vfiofs in /proc/mounts" \
 		grep -q "^vfiofs $M fuse.vfiofs " /proc/mounts
 	check "umount ends the daemon (fuse.vfiofs)" down "$M"
@@ -138,27 +150,19 @@ if check "an fstab line of type fuse.vfiofs, then mount $M" mount "$M"; then
 	check_text "fstab fuse.vfiofs: nvme's vendor" "$M/$NVME/vendor" 0x1b36
 	check "umount $M ends the daemon (fstab fuse.vfiofs)" down "$M"
 fi
-if [ -n "$FSTAB_SAVED" ]; then
-	cp "$LIB_TMP/fstab" /etc/fstab
-else
-	rm -f /etc/fstab
-fi
+fstab_back
 check_not "the fuse.vfiofs fstab line is gone" grep -q "^vfiofs $M fuse.vfiofs" /etc/fstab
 
 # 5c. libfuse's own helper called directly (as util-linux's mount runs it
 # for an fstab line of type fuse and source vfiofs#vfiofs): mount.fuse3
 # runs "vfiofs SOURCE DIR -o OPTS", and vfiofs ignores the source.
 if [ -x /sbin/mount.fuse3 ]; then
-	if check "mount.fuse3 vfiofs $M -t vfiofs -o ${MC}device=$EDU" \
+	if mounted_with "mount.fuse3 vfiofs $M -t vfiofs -o ${MC}device=$EDU" "$EDU" \
 		/sbin/mount.fuse3 vfiofs "$M" -t vfiofs -o "${MC}device=$EDU"; then
-		check "mount.fuse3 -t vfiofs: mounted" wait_mount "$M" 1
-		check_eq "mount.fuse3 -t vfiofs: only edu" "$EDU" "$(devs)"
 		check "umount ends the daemon (mount.fuse3 -t vfiofs)" down "$M"
 	fi
-	if check "mount.fuse3 'vfiofs#vfiofs' $M -o ${MC}device=$NVME" \
+	if mounted_with "mount.fuse3 'vfiofs#vfiofs' $M -o ${MC}device=$NVME" "$NVME" \
 		/sbin/mount.fuse3 "vfiofs#vfiofs" "$M" -o "${MC}device=$NVME"; then
-		check "mount.fuse3 vfiofs#vfiofs: mounted" wait_mount "$M" 1
-		check_eq "mount.fuse3 vfiofs#vfiofs: only nvme" "$NVME" "$(devs)"
 		check "umount ends the daemon (mount.fuse3 vfiofs#vfiofs)" down "$M"
 	fi
 else
