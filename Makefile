@@ -50,7 +50,7 @@ $(eval $(call flavour,$(BUILD),))
 $(eval $(call flavour,$(BUILD)/asan,$(SAN)))
 
 .PHONY: all asan unit unit-asan check host-check vm-check demo vm-shell deps kernels \
-	bench format lint clean install fuzz fuzz-check f1-7b305ae
+	bench format lint clean install fuzz fuzz-check f1-7b305ae mutants
 
 all: $(BUILD)/vfiofs
 asan: $(BUILD)/asan/vfiofs
@@ -78,6 +78,13 @@ $(BUILD)/fuzz/fuzz_fs: tests/fs/fuzz_fs.c $(HARNESS_SRC) $(wildcard fs/*.h core/
 
 fuzz fuzz-check: $(BUILD)/fuzz/fuzz_fs
 	@tests/fs/fuzz.sh $(BUILD)/fuzz $(FUZZ_TIME)
+
+# make mutants [MUTANTS="name ..."]: each tests/mutants/*.patch (a one-line
+# break of a promised behaviour) applied to a scratch copy, the tests its
+# header names run (the VM where needed); prints killed/survived. Not part of
+# make check (each VM mutant is a boot). See tests/mutants/run.sh.
+mutants: all
+	@tests/mutants/run.sh $(MUTANTS)
 
 # The audit's F1 on the tree it read (7b305ae, from git history) and on
 # this one, through the same harness (tests/fs/7b305ae/run.sh).

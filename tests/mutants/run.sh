@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make mutants: prove that the tests fail when a promised behaviour breaks.
+# Each tests/mutants/*.patch is a one-line change (a unified diff, patch -p1)
+# that breaks one promise; its header says which, and which tests must catch
+# it:
+#   # breaks: <the promise, one line>
+#   # caught-by: unit TEST...          (tests/unit/TEST.c or test_fs, plain)
+#   # caught-by: host TEST...          (tests/host/TEST.sh)
+#   # caught-by: vm KVER[/IOMMU[/OPTS]] TEST[,TEST...]   (tests/vm/run.sh,
+#                                         VFIOFS_TESTS=TEST,...; IOMMU vtd|none)
+# For each mutant: a scratch copy of the tree as it is now (tracked files,
+# with their uncommitted changes, and build/'s objects so that only the
+# patched file is rebuilt) under build/mutants/tree, the patch applied, the
+# tests of each caught-by line run. A mutant is killed when a test fails,
+# survived when all pass, and an error when it does not apply or build (the
+# patch rotted: regenerate it). Prints one line a mutant and
+# "mutants: N killed, N survived, N error"; exits non-zero unless all died.
+# Usage: tests/mutants/run.sh [NAME...]  (NAME: a file name without .patch)
+# The VM runs take the machine's lock (/tmp/vfiofs-vm.lock) one at a time.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+MDIR=$ROOT/tests/mutants
+WORK=$ROOT/build/mutants
+TREE=$WORK/tree
+JOBS=${MUTANT_JOBS:-2}
+mkdir -p "$WORK"
+
+killed=0 survived=0 errors=0 table=""
+
+# scratch: a fresh copy of the tree in $TREE.
+scratch() {
+	rm -rf "$TREE"
+	mkdir -p "$TREE/build"
+	# Tracked files as they are now (one deleted but not committed: left out).
+	git ls-files | while IFS= read -r f; do [ -e "$f" ] && echo "$f"; done |
+		cpio -pdm --quiet "$TREE" 2>/dev/null
+	[ -d build/obj ] && cp -a build/obj "$TREE/build/"
+	[ -d build/asan/obj ] && mkdir -p "$TREE/build/asan" && cp -a build/asan/obj "$TREE/build/asan/"
+	[ -d build/kernels ] && ln -s "$ROOT/build/kernels" "$TREE/build/kernels"
+	return 0
+}
+
+# run_tests LINE: the tests of one caught-by line, in $TREE; status 0 if
+# all passed.
+run_tests() {
+	# shellcheck disable=SC2086 # the line's words
+	set -- $1
+	kind=$1
+	shift
+	case $kind in
+	unit)
+		make -C "$TREE" -j"$JOBS" --no-print-directory build-unit >>"$LOG" 2>&1 || return 2
+		for t in "$@"; do
+			timeout 120 "$TREE/build/tests/$t" >>"$LOG" 2>&1 || return 1
+		done
+		;;
+	host)
+		make -C "$TREE" -j"$JOBS" --no-print-directory all >>"$LOG" 2>&1 || return 2
+		for t in "$@"; do
+			(cd "$TREE" && timeout 300 sh "tests/host/$t.sh") >>"$LOG" 2>&1 || return 1
+		done
+		;;
+	vm)
+		make -C "$TREE" -j"$JOBS" --no-print-directory all >>"$LOG" 2>&1 || return 2
+		cfg=$1 tests=$2
+		kv=${cfg%%/*} iommu=vtd opts=""
+		case $cfg in */*)
+			rest=${cfg#*/}
+			iommu=${rest%%/*}
+			case $rest in */*) opts=${rest#*/} ;; esac
+			;;
+		esac
+		VFIOFS_TESTS=$tests flock /tmp/vfiofs-vm.lock \
+			"$TREE/tests/vm/run.sh" --kernel "$kv" --mode test --iommu "$iommu" \
+			--opts "$opts" --binary "$TREE/build/vfiofs" --timeout 900 \
+			--log "$WORK/$name-vm.log" >>"$LOG" 2>&1 || return 1
+		;;
+	*)
+		echo "mutants: $name: unknown caught-by kind '$kind'" >>"$LOG"
+		return 2
+		;;
+	esac
+	return 0
+}
+
+# one FILE: apply, build, run; adds to the counts and the table.
+one() {
+	name=$(basename "$1" .patch)
+	LOG=$WORK/$name.log
+	: >"$LOG"
+	what=$(sed -n 's/^# breaks: //p' "$1" | head -n1)
+	scratch
+	verdict=survived
+	if ! patch -d "$TREE" -p1 --quiet --no-backup-if-mismatch <"$1" >>"$LOG" 2>&1; then
+		verdict="error (does not apply)"
+	else
+		lines=$(sed -n 's/^# caught-by: //p' "$1")
+		[ -n "$lines" ] || verdict="error (no caught-by line)"
+		# One caught-by line a loop turn (here-document: no subshell).
+		while IFS= read -r l; do
+			[ -n "$l" ] || continue
+			[ "$verdict" = survived ] || break
+			run_tests "$l"
+			case $? in
+			0) ;;
+			1) verdict="killed by: $l" ;;
+			*) verdict="error (does not build: $l)" ;;
+			esac
+		done <<EOF
+$lines
+EOF
+	fi
+	case $verdict in
+	killed*) killed=$((killed + 1)) ;;
+	survived) survived=$((survived + 1)) ;;
+	*) errors=$((errors + 1)) ;;
+	esac
+	line=$(printf '%-28s %s\n    (%s; log %s)' "$name" "$verdict" "$what" "build/mutants/$name.log")
+	echo "$line"
+	table="$table
+$line"
+}
+
+if [ $# -gt 0 ]; then
+	for n in "$@"; do one "$MDIR/$n.patch"; done
+else
+	for f in "$MDIR"/*.patch; do
+		[ -e "$f" ] || continue
+		one "$f"
+	done
+fi
+rm -rf "$TREE"
+echo
+echo "mutants:$table"
+echo "mutants: $killed killed, $survived survived, $errors error"
+[ "$survived" -eq 0 ] && [ "$errors" -eq 0 ]
