@@ -25,9 +25,6 @@
 #include "fs/nodes.h"
 #include "fs/notify.h"
 
-struct fs_opts fs_opts;
-struct vfio_container fs_container;
-
 #define FLAG(templ, field)                                                     \
 	{                                                                      \
 		templ, offsetof(struct fs_mount, cmd.field), 1                 \
@@ -164,9 +161,9 @@ static int opt_owner(struct fs_mount *m, const char *arg, const char *val)
 	if (!parse_ulong(val, 10, (uid_t)-2, &v))
 		return refuse(&m->cmd, "vfiofs: %s: not a number\n", arg);
 	if (arg[0] == 'u')
-		fs_opts.uid = v;
+		m->owner.uid = v;
 	else
-		fs_opts.gid = v;
+		m->owner.gid = v;
 	m->cmd.owner_set = true;
 	return 0;
 }
@@ -177,7 +174,7 @@ static int opt_umask(struct fs_mount *m, const char *arg, const char *val)
 
 	if (!parse_ulong(val, 8, 0777, &v))
 		return refuse(&m->cmd, "vfiofs: %s: not an octal mode\n", arg);
-	fs_opts.umask = v;
+	m->owner.umask = v;
 	return 0;
 }
 
@@ -351,8 +348,9 @@ static void usage(const char *prog)
 }
 
 /* Open every device asked for; a device that fails is skipped, not fatal. */
-static int open_devices(struct fs_cmdline *cl, struct vfio_device ***out)
+static int open_devices(struct fs_mount *m, struct vfio_device ***out)
 {
+	struct fs_cmdline *cl = &m->cmd;
 	char **bdfs = cl->devices;
 	int n = cl->nr_devices, i, opened = 0, res;
 	struct vfio_device **devs;
@@ -374,7 +372,7 @@ static int open_devices(struct fs_cmdline *cl, struct vfio_device ***out)
 	for (i = 0; i < n; i++) {
 		struct vfio_device *d;
 
-		res = vfio_device_open(&fs_container, bdfs[i], &d);
+		res = vfio_device_open(&m->container, bdfs[i], &d);
 		if (res < 0) {
 			/* The core said why in the line before. */
 			log_warn("%s: skipped; the mount goes on without it",
@@ -493,7 +491,7 @@ static int check_options(struct fs_mount *m)
 	 * users makes those users root; only on explicit request (F4).
 	 */
 	if (cl->noiommu &&
-	    (cl->allow_other || (cl->owner_set && fs_opts.uid)) &&
+	    (cl->allow_other || (cl->owner_set && m->owner.uid)) &&
 	    !cl->unsafe_delegate) {
 		log_err("not mounted: -o noiommu with %s hands the devices, "
 			"whose DMA reaches all memory, to other users: that "
@@ -503,7 +501,7 @@ static int check_options(struct fs_mount *m)
 		return -1;
 	}
 	if (cl->owner_set && !cl->allow_other &&
-	    (fs_opts.uid != getuid() || fs_opts.gid != getgid()))
+	    (m->owner.uid != getuid() || m->owner.gid != getgid()))
 		log_warn("uid=/gid= without allow_other: FUSE lets only the "
 			 "mounting user (uid %u) in",
 			 (unsigned int)getuid());
@@ -566,21 +564,21 @@ static int open_container(struct fs_mount *m)
 	int res;
 
 	vfio_opts_of(&m->cmd, &vopts);
-	m->se = fuse_session_new(&m->args, &fs_ops, sizeof(fs_ops), NULL);
+	m->se = fuse_session_new(&m->args, &fs_ops, sizeof(fs_ops), m);
 	if (!m->se)
 		return -1;
 	/* A root daemon mounting for another user pins for it: never more
 	 * than that user could pin itself (F15). */
 	res = vfio_dma_mount_limit(m->cmd.dma_limit,
 				   geteuid() == 0 && m->cmd.owner_set &&
-					   fs_opts.uid != 0,
-				   fs_opts.uid, NULL, &vopts.dma_limit);
+					   m->owner.uid != 0,
+				   m->owner.uid, NULL, &vopts.dma_limit);
 	if (res < 0) {
 		log_err("not mounted: the DMA memory limit is unknown");
 		goto fail;
 	}
 	vopts.dma_limit_set = true;
-	res = vfio_container_open(&fs_container, &vopts);
+	res = vfio_container_open(&m->container, &vopts);
 	if (res == -ENOENT) {
 		/* The core said what is missing and how to load it. */
 		log_err("not mounted: VFIO is needed");
@@ -604,16 +602,16 @@ static int build_tree(struct fs_mount *m)
 	struct vfio_device **devs = NULL;
 	int nr_devs;
 
-	if (dma_tree_add(m->root, &fs_container) < 0 ||
+	if (dma_tree_add(m->root, &m->container) < 0 ||
 	    sysfs_tree_init(m->root) < 0) {
 		log_err("out of memory");
 		return -1;
 	}
-	nr_devs = open_devices(&m->cmd, &devs);
+	nr_devs = open_devices(m, &devs);
 	if (nr_devs < 0)
 		return -1;
 	/* From here the devices are their directories', under fs/hotplug.c. */
-	hotplug_adopt(m->root, devs, nr_devs);
+	hotplug_adopt(m, devs, nr_devs);
 	free(devs);
 	return nr_devs;
 }
@@ -621,17 +619,16 @@ static int build_tree(struct fs_mount *m)
 /* Serve until unmount or a termination signal: 0, or -1. */
 static int serve(struct fs_mount *m)
 {
-	int res = loop_init(m->se);
+	int res = loop_init(m);
 
 	if (res < 0) {
 		log_err("setting up the event loop: %s", strerror(-res));
 		return -1;
 	}
 	/* After daemonizing: the notifications run on a short-lived thread. */
-	hotplug_start(m->se, m->cmd.devices, m->cmd.nr_devices,
-		      m->cmd.adopt_all);
-	mountwatch_start(m->fuse.mountpoint);
-	return loop_run() < 0 ? -1 : 0;
+	hotplug_start(m);
+	mountwatch_start(m);
+	return loop_run(m) < 0 ? -1 : 0;
 }
 
 /* How far main got: teardown undoes that much, last step first. */
@@ -650,32 +647,32 @@ static void teardown(struct fs_mount *m, enum stage reached, int ret)
 
 	if (reached >= STAGE_LOOP) {
 		/* Blocked readers are answered while the mount still stands. */
-		mountwatch_stop();
-		hotplug_stop();
-		loop_fini();
+		mountwatch_stop(m);
+		hotplug_stop(m);
+		loop_fini(m);
 	}
 	if (reached >= STAGE_MOUNTED) {
 		/* Gone lazily: the path may hold another mount by now. */
-		if (mountwatch_gone())
+		if (mountwatch_gone(m))
 			mountwatch_sever(fuse_session_fd(m->se));
 		fuse_session_unmount(m->se);
 		/* The fd is closed: a notification stuck in the kernel is
 		 * freed. */
-		session_idle = notify_join(5);
+		session_idle = notify_join(m, 5);
 		if (!ret)
 			log_info("unmounted");
 	}
 	if (reached >= STAGE_NODES) {
-		handles_fini();
+		handles_fini(m);
 		/* Unmapped while the IOMMU still stands (devices hold it). */
-		dma_files_fini();
+		dma_files_fini(m);
 		/* Closes the devices, with their directories. */
-		nodes_fini();
+		nodes_fini(m);
 	}
 	if (reached >= STAGE_CONTAINER) {
 		if (session_idle)
 			fuse_session_destroy(m->se);
-		vfio_container_close(&fs_container);
+		vfio_container_close(&m->container);
 	}
 	for (i = 0; i < m->cmd.nr_devices; i++)
 		free(m->cmd.devices[i]);
@@ -687,14 +684,11 @@ static void teardown(struct fs_mount *m, enum stage reached, int ret)
 
 int main(int argc, char *argv[])
 {
-	struct fs_mount m = { .cmd.bulk_width = 4,
-			      .args = FUSE_ARGS_INIT(0, NULL) };
+	struct fs_mount m; /* everything the mount holds, for its life */
 	enum stage reached = STAGE_ARGS;
 	int ret = 1, res, nr_devs;
 
-	fs_opts.uid = getuid();
-	fs_opts.gid = getgid();
-	fs_opts.umask = 022;
+	fs_mount_init(&m);
 	raise_nofile();
 
 	res = parse_cmdline(&m, argc, argv);
@@ -704,8 +698,7 @@ int main(int argc, char *argv[])
 	    open_container(&m) < 0)
 		goto out;
 	reached = STAGE_CONTAINER;
-	m.root = nodes_init();
-	if (!m.root) {
+	if (!nodes_init(&m)) {
 		log_err("out of memory");
 		goto out;
 	}
