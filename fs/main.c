@@ -537,19 +537,23 @@ static int setup_process(void)
 	return 0;
 }
 
-static void vfio_opts_of(const struct fs_cmdline *cl, struct vfio_opts *vopts)
+/* What the core is to know of the command line. */
+static struct vfio_opts vfio_opts_of(const struct fs_cmdline *cl)
 {
-	vopts->noiommu = cl->noiommu;
-	vopts->backend = cl->iommufd ? VFIO_BACKEND_IOMMUFD :
-			 cl->type1   ? VFIO_BACKEND_TYPE1 :
-				       VFIO_BACKEND_AUTO;
-	vopts->nommap = cl->nommap;
-	vopts->bulk_width = cl->bulk_width;
-	vopts->wait_ms = 2000;
-	vopts->vf_token_set = cl->vf_token_set;
-	memcpy(vopts->vf_token, cl->vf_token, sizeof(vopts->vf_token));
-	memcpy(vopts->vf_token_str, cl->vf_token_str,
-	       sizeof(vopts->vf_token_str));
+	struct vfio_opts vopts = { 0 };
+
+	vopts.noiommu = cl->noiommu;
+	vopts.backend = cl->iommufd ? VFIO_BACKEND_IOMMUFD :
+			cl->type1   ? VFIO_BACKEND_TYPE1 :
+				      VFIO_BACKEND_AUTO;
+	vopts.nommap = cl->nommap;
+	vopts.bulk_width = cl->bulk_width;
+	vopts.wait_ms = 2000;
+	vopts.vf_token_set = cl->vf_token_set;
+	memcpy(vopts.vf_token, cl->vf_token, sizeof(vopts.vf_token));
+	memcpy(vopts.vf_token_str, cl->vf_token_str,
+	       sizeof(vopts.vf_token_str));
+	return vopts;
 }
 
 /*
@@ -560,10 +564,9 @@ static void vfio_opts_of(const struct fs_cmdline *cl, struct vfio_opts *vopts)
  */
 static int open_container(struct fs_mount *m)
 {
-	struct vfio_opts vopts = { 0 };
+	struct vfio_opts vopts = vfio_opts_of(&m->cmd);
 	int res;
 
-	vfio_opts_of(&m->cmd, &vopts);
 	m->se = fuse_session_new(&m->args, &fs_ops, sizeof(fs_ops), m);
 	if (!m->se)
 		return -1;
@@ -684,7 +687,12 @@ static void teardown(struct fs_mount *m, enum stage reached, int ret)
 
 int main(int argc, char *argv[])
 {
-	struct fs_mount m; /* everything the mount holds, for its life */
+	/*
+	 * Everything the mount holds. Static, not on the stack: a notifier
+	 * thread that did not end at unmount (notify_join) may still touch it
+	 * while the process exits, after main has returned.
+	 */
+	static struct fs_mount m;
 	enum stage reached = STAGE_ARGS;
 	int ret = 1, res, nr_devs;
 
