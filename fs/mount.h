@@ -2,7 +2,9 @@
 /*
  * The mount: everything one vfiofs mount holds, in one place. fs/main.c
  * fills it from the command line and hands it to the FUSE session as its
- * userdata; the rest of fs/ reaches it from there or is given it.
+ * userdata. A request reaches it through fuse_req_userdata(), a node through
+ * node->mount, a loop callback or the notifier thread through its argument;
+ * the rest of fs/ is given it. Nothing else in fs/ is mutable and global.
  */
 #ifndef VFIOFS_FS_MOUNT_H
 #define VFIOFS_FS_MOUNT_H
