@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "fs/mount.h"
 #include "fs/nodes.h"
 
 /* Longest value a text file accepts in one write. */
@@ -60,8 +61,8 @@ static void log_value(const struct node *n, const char *what, const char *buf,
 
 ssize_t text_read(struct handle *h, char *buf, size_t size, off_t off)
 {
-	static char scratch[TEXT_MAX]; /* one loop thread: one at a time */
 	struct node *n = h->node;
+	char *scratch = n->mount->text_scratch; /* the loop's: one at a time */
 	size_t len;
 	int res;
 
@@ -76,7 +77,7 @@ ssize_t text_read(struct handle *h, char *buf, size_t size, off_t off)
 
 		h->text_valid = false;
 		scratch[0] = '\0';
-		res = n->ops->show(n, scratch, sizeof(scratch));
+		res = n->ops->show(n, scratch, TEXT_MAX);
 		if (res < 0) {
 			char path[PATH_MAX];
 
@@ -85,7 +86,7 @@ ssize_t text_read(struct handle *h, char *buf, size_t size, off_t off)
 				 strerror(-res));
 			return res;
 		}
-		scratch[sizeof(scratch) - 1] = '\0';
+		scratch[TEXT_MAX - 1] = '\0';
 		len = strlen(scratch);
 		t = realloc(h->text, len ? len : 1);
 		if (!t)

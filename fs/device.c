@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "fs/device.h"
+#include "fs/mount.h"
 
 /*
  * A directory of the device is freed: when it was the last (nothing below
@@ -75,9 +76,11 @@ struct fs_dev *fs_dev_add(struct node *root, struct vfio_device *d)
 
 void notify_device(struct fs_dev *fd)
 {
-	notify_entry(FUSE_ROOT_ID, fd->d->bdf);
+	struct fs_mount *m = fd->dir->mount;
+
+	notify_entry(m, FUSE_ROOT_ID, fd->d->bdf);
 	if (fd->sysfs_dir && fd->sysfs_dir->parent)
-		notify_entry(fd->sysfs_dir->parent->ino, fd->d->bdf);
+		notify_entry(m, fd->sysfs_dir->parent->ino, fd->d->bdf);
 }
 
 void fs_dev_gone(struct fs_dev *fd, const char *why)
@@ -91,7 +94,7 @@ void fs_dev_gone(struct fs_dev *fd, const char *why)
 	/* Parked reads answered and eventfds unwatched before they close. */
 	irq_device_gone(fd);
 	if (fd->req_watched)
-		loop_del_fd(d->req_fd);
+		loop_del_fd(fd->dir->mount, d->req_fd);
 	fd->req_watched = false;
 	vfio_device_release(d);
 	log_info("%s: released (%s); removed from the mount", d->bdf, why);

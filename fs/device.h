@@ -56,7 +56,7 @@ void irq_device_gone(struct fs_dev *fd);
 
 /* fs/notify.c: tell the kernel that the entry name of directory parent
  * changed. */
-void notify_entry(fuse_ino_t parent, const char *name);
+void notify_entry(struct fs_mount *m, fuse_ino_t parent, const char *name);
 /* Both entries of a device: the root's and .sysfs/devices'. */
 void notify_device(struct fs_dev *fd);
 

@@ -18,6 +18,7 @@
 #include "core/dma.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "fs/mount.h"
 #include "fs/nodes.h"
 
 #define DMA_NAME_MAX 64
@@ -27,8 +28,11 @@ struct dma_dir {
 	unsigned int data_opens; /* rmdir is EBUSY while data is open */
 };
 
-static struct vfio_dma_pool pool;
-static struct node *dma_root;
+/* The pool of n's mount. */
+static struct vfio_dma_pool *pool_of(const struct node *n)
+{
+	return &n->mount->dma.pool;
+}
 
 /* The buffer of dma/NAME/ and of the files in it. */
 static struct dma_dir *node_buf(const struct node *n)
@@ -67,7 +71,7 @@ static int size_store(struct node *n, const char *buf, size_t len)
 
 	if (res < 0)
 		return res;
-	res = vfio_dma_alloc(&pool, d->b, val);
+	res = vfio_dma_alloc(pool_of(n), d->b, val);
 	if (!res)
 		log_info("dma/%s: %llu bytes at iova 0x%llx", n->parent->name,
 			 (unsigned long long)val,
@@ -97,7 +101,7 @@ static int iova_store(struct node *n, const char *buf, size_t len)
 
 	if (res < 0)
 		return res;
-	return vfio_dma_set_iova(&pool, node_buf(n)->b, val);
+	return vfio_dma_set_iova(pool_of(n), node_buf(n)->b, val);
 }
 
 TEXT_ATTR_RW(iova, 0644);
@@ -168,19 +172,21 @@ static const struct file_ops data_ops = {
 
 int dma_tree_add(struct node *root, struct vfio_container *c)
 {
-	dma_root = node_new(root, "dma", true, NULL);
-	if (!dma_root)
+	struct fs_dma_files *dma = &root->mount->dma;
+
+	dma->dir = node_new(root, "dma", true, NULL);
+	if (!dma->dir)
 		return -ENOMEM;
-	dma_root->mode = 0755; /* writable, so `mkdir` passes permissions */
-	dma_root->uncached = true; /* buffers come and go */
-	vfio_dma_pool_init(&pool, c, vfio_dma_limit(c));
-	c->dma = &pool;
+	dma->dir->mode = 0755; /* writable, so `mkdir` passes permissions */
+	dma->dir->uncached = true; /* buffers come and go */
+	vfio_dma_pool_init(&dma->pool, c, vfio_dma_limit(c));
+	c->dma = &dma->pool;
 	return 0;
 }
 
 bool dma_is_root(const struct node *dir)
 {
-	return dir && dir == dma_root;
+	return dir && dir == dir->mount->dma.dir;
 }
 
 static bool name_ok(const char *name)
@@ -232,13 +238,13 @@ int dma_mkdir(struct node *dir, const char *name, struct node **out)
 	n->priv = d;
 	n->drop = buf_drop;
 	n->uncached = true;
-	d->b = vfio_dma_buf_new(&pool);
+	d->b = vfio_dma_buf_new(pool_of(n));
 	if (!d->b || !node_new(n, "size", false, &size_attr) ||
 	    !node_new(n, "data", false, &data_ops) ||
 	    !node_new(n, "iova", false,
-		      pool.c->noiommu ? &iova_phys_attr : &iova_attr)) {
+		      pool_of(n)->c->noiommu ? &iova_phys_attr : &iova_attr)) {
 		if (d->b)
-			vfio_dma_buf_free(&pool, d->b);
+			vfio_dma_buf_free(pool_of(n), d->b);
 		node_discard(n);
 		return -ENOMEM;
 	}
@@ -260,18 +266,18 @@ int dma_rmdir(struct node *dir, const char *name)
 		log_refused(n, "rmdir (data is open)", EBUSY);
 		return -EBUSY;
 	}
-	vfio_dma_buf_free(&pool, d->b);
+	vfio_dma_buf_free(pool_of(n), d->b);
 	d->b = NULL;
 	log_info("dma/%s: freed", name);
 	node_detach(n);
 	return 0;
 }
 
-void dma_files_fini(void)
+void dma_files_fini(struct fs_mount *m)
 {
-	if (!dma_root)
+	if (!m->dma.dir)
 		return;
-	vfio_dma_pool_fini(&pool);
-	pool.c->dma = NULL;
-	dma_root = NULL;
+	vfio_dma_pool_fini(&m->dma.pool);
+	m->dma.pool.c->dma = NULL;
+	m->dma.dir = NULL;
 }

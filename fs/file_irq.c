@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "core/waiters.h"
 #include "fs/device.h"
+#include "fs/mount.h"
 
 /* One vector of the type served. */
 struct irq_vec {
@@ -134,7 +135,8 @@ static void irq_watch(struct fs_dev *fd)
 
 		if (vec->watched || q->vec[v].efd < 0)
 			continue;
-		res = loop_add_fd(q->vec[v].efd, vec_ready, vec);
+		res = loop_add_fd(fd->dir->mount, q->vec[v].efd, vec_ready,
+				  vec);
 		if (res < 0) {
 			log_err("%s: watching %s vector %u: %s", fd->d->bdf,
 				vfio_irq_type_name(q->index), v,
@@ -166,7 +168,7 @@ static void vec_disconnect(struct irq_vec *vec, int err)
 	if (!vec->dev)
 		return;
 	if (vec->watched)
-		loop_del_fd(vvec(vec)->efd);
+		loop_del_fd(vec->dev->dir->mount, vvec(vec)->efd);
 	vec->watched = false;
 	while (vec->waitq.n) {
 		struct waiter *w =
@@ -341,8 +343,8 @@ static int mode_store(struct node *n, const char *buf, size_t len)
 		res = res2;
 	/* irq/'s link count changed. Entry invalidation could block on a
 	 * lookup waiting for this very thread; irq/N are never cached. */
-	if (loop_session())
-		fuse_lowlevel_notify_inval_inode(loop_session(),
+	if (fd->dir->mount->se)
+		fuse_lowlevel_notify_inval_inode(fd->dir->mount->se,
 						 fd->irq.dir->ino, -1, 0);
 	if (!res)
 		log_info("%s: interrupts: %s, %u vector(s)", d->bdf,

@@ -26,8 +26,7 @@ struct fs_opts {
 	mode_t umask;
 };
 
-extern struct fs_opts fs_opts;
-extern struct vfio_container fs_container;
+struct fs_mount; /* fs/mount.h */
 
 /* fs/ops.c: the FUSE low-level operations over the node table. */
 extern const struct fuse_lowlevel_ops fs_ops;
@@ -41,22 +40,21 @@ typedef void (*loop_fd_cb)(int fd, uint32_t events, void *arg);
  * Set up the epoll set with the FUSE session fd and a signalfd for
  * SIGTERM/SIGINT/SIGHUP (those signals are blocked for the process).
  */
-int loop_init(struct fuse_session *se);
+int loop_init(struct fs_mount *m);
 /* Run until unmount or a termination signal: 0, or -errno on failure. */
-int loop_run(void);
+int loop_run(struct fs_mount *m);
 /* Ask the loop to end after the current event. */
-void loop_exit(void);
+void loop_exit(struct fs_mount *m);
 /* Answer every parked request and free the loop's fds. */
-void loop_fini(void);
+void loop_fini(struct fs_mount *m);
 
 /* Watch fd for EPOLLIN; cb runs on the loop thread. */
-int loop_add_fd(int fd, loop_fd_cb cb, void *arg);
+int loop_add_fd(struct fs_mount *m, int fd, loop_fd_cb cb, void *arg);
 /* The same for other epoll events (EPOLLPRI: a mount table changed). */
-int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg);
+int loop_add_fd_events(struct fs_mount *m, int fd, uint32_t events,
+		       loop_fd_cb cb, void *arg);
 /* Stop watching fd; safe from inside any callback (even fd's own). */
-int loop_del_fd(int fd);
-/* The session, for notifications (poll, cache invalidation). */
-struct fuse_session *loop_session(void);
+int loop_del_fd(struct fs_mount *m, int fd);
 
 /* ---- fs/park.c: requests answered later ---- */
 
@@ -81,7 +79,7 @@ struct parked {
 };
 
 /*
- * Park req in p. From here p belongs to the loop until loop_unpark() or the
+ * Park req (of the mount that is its session's userdata) in p. From here p belongs to the loop until loop_unpark() or the
  * cancel callback: if the request was already interrupted the callback runs
  * before loop_park() returns, so the caller must not touch req afterwards.
  */
@@ -90,6 +88,6 @@ void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
 /* Take p off the list; returns the request the caller must answer now. */
 fuse_req_t loop_unpark(struct parked *p);
 /* Answer every parked request with err (shutdown). */
-void loop_cancel_parked(int err);
+void loop_cancel_parked(struct fs_mount *m, int err);
 
 #endif

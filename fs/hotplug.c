@@ -34,6 +34,7 @@
 #include "core/uevent.h"
 #include "fs/device.h"
 #include "fs/hotplug.h"
+#include "fs/mount.h"
 #include "fs/notify.h"
 
 /* Group node not there yet: wait this long in the loop, then retry. */
@@ -41,17 +42,6 @@
 #define HOTPLUG_RETRY_MS 250
 #define HOTPLUG_RETRIES 8 /* 2 s after the last inotify event */
 #define MAX_INOTIFY_FDS 64
-
-static struct list_head devs = LIST_HEAD_INIT(devs); /* shown: fs_dev */
-static struct node *root;
-static const char *const *only;
-static int nonly;
-static bool adopt_all; /* -o adopt=all: every device bound after the mount */
-static int ino_fd = -1; /* libinotifytools' inotify fd */
-static int timer_fd = -1;
-static int uevent_fd = -1;
-static unsigned int retries_left;
-static bool started;
 
 /* ---- devices going ---- */
 
@@ -71,7 +61,7 @@ static void watch_req(struct fs_dev *dev)
 
 	if (fd < 0)
 		return; /* logged at open; an unbind then waits for inotify */
-	res = loop_add_fd(fd, req_ready, dev);
+	res = loop_add_fd(dev->dir->mount, fd, req_ready, dev);
 	if (res < 0)
 		log_warn("%s: watching the request interrupt: %s", dev->d->bdf,
 			 strerror(-res));
@@ -82,30 +72,30 @@ static void watch_req(struct fs_dev *dev)
 /* ---- devices coming ---- */
 
 /* Show an opened device: its directory, and its place in the list. */
-static struct fs_dev *device_show(struct vfio_device *d)
+static struct fs_dev *device_show(struct fs_mount *m, struct vfio_device *d)
 {
-	struct fs_dev *dev = fs_dev_add(root, d);
+	struct fs_dev *dev = fs_dev_add(m->root, d);
 
 	if (!dev)
 		return NULL;
-	list_add_tail(&dev->link, &devs);
-	if (started)
+	list_add_tail(&dev->link, &m->hotplug.devs);
+	if (m->hotplug.started)
 		watch_req(dev);
 	return dev;
 }
 
-static int device_add(const char *bdf)
+static int device_add(struct fs_mount *m, const char *bdf)
 {
-	unsigned int wait = fs_container.opts.wait_ms;
+	unsigned int wait = m->container.opts.wait_ms;
 	struct vfio_device *d;
 	struct fs_dev *dev;
 	int res;
 
 	/* The group node may come a little after the bind: the retry timer
 	 * waits for it, not the loop. */
-	fs_container.opts.wait_ms = HOTPLUG_WAIT_MS;
-	res = vfio_device_open(&fs_container, bdf, &d);
-	fs_container.opts.wait_ms = wait;
+	m->container.opts.wait_ms = HOTPLUG_WAIT_MS;
+	res = vfio_device_open(&m->container, bdf, &d);
+	m->container.opts.wait_ms = wait;
 	if (res < 0) {
 		/* The core said why in the line before. */
 		log_warn("%s: bound to vfio-pci, not opened yet; tried again "
@@ -113,7 +103,7 @@ static int device_add(const char *bdf)
 			 bdf);
 		return res;
 	}
-	dev = device_show(d);
+	dev = device_show(m, d);
 	if (!dev)
 		return -ENOMEM;
 	/* Negative dentries of that name must go. */
@@ -122,20 +112,21 @@ static int device_add(const char *bdf)
 	return 0;
 }
 
-static void retry_arm(void)
+static void retry_arm(struct fs_hotplug *hp)
 {
 	struct itimerspec its = { .it_value.tv_nsec =
 					  HOTPLUG_RETRY_MS * 1000000L };
 
-	if (timer_fd < 0 || !retries_left)
+	if (hp->timer_fd < 0 || !hp->retries_left)
 		return;
-	retries_left--;
-	timerfd_settime(timer_fd, 0, &its, NULL);
+	hp->retries_left--;
+	timerfd_settime(hp->timer_fd, 0, &its, NULL);
 }
 
 /* Bring the tree in line with the devices bound to vfio-pci now. */
-static void rescan(void)
+static void rescan(struct fs_mount *m)
 {
+	const struct fs_cmdline *cl = &m->cmd;
 	struct fs_dev **shown_dev = NULL, *dev;
 	const char **shown = NULL;
 	char **bound = NULL;
@@ -148,7 +139,7 @@ static void rescan(void)
 			 strerror(-nb));
 		return;
 	}
-	list_for_each_entry (dev, &devs, link)
+	list_for_each_entry (dev, &m->hotplug.devs, link)
 		ns++;
 	shown_dev = calloc(ns + 1, sizeof(*shown_dev));
 	shown = calloc(ns + 1, sizeof(*shown));
@@ -160,27 +151,28 @@ static void rescan(void)
 		goto out;
 	}
 	i = 0;
-	list_for_each_entry (dev, &devs, link) {
+	list_for_each_entry (dev, &m->hotplug.devs, link) {
 		shown_dev[i] = dev;
 		shown[i++] = dev->d->bdf;
 	}
 	/* F5: a device bound after the mount is taken only when it is meant
 	 * for vfiofs (vfio-bind's record); one that QEMU, libvirt or DPDK
 	 * bound stays free for them. */
-	for (i = 0; i < nb && !adopt_all && !nonly; i++)
+	for (i = 0; i < nb && !cl->adopt_all && !cl->nr_devices; i++)
 		meant[i] = devlist_recorded(bound[i]);
-	if (!devlist_diff(shown, ns, (const char *const *)bound, nb, only,
-			  nonly, adopt_all ? NULL : meant, rm, add))
+	if (!devlist_diff(shown, ns, (const char *const *)bound, nb,
+			  (const char *const *)cl->devices, cl->nr_devices,
+			  cl->adopt_all ? NULL : meant, rm, add))
 		goto out;
 	for (i = 0; i < ns; i++)
 		if (rm[i])
 			fs_dev_gone(shown_dev[i], "no longer bound to "
 						  "vfio-pci");
 	for (i = 0; i < nb; i++)
-		if (add[i] && device_add(bound[i]) < 0)
+		if (add[i] && device_add(m, bound[i]) < 0)
 			failed++;
 	if (failed)
-		retry_arm();
+		retry_arm(&m->hotplug);
 out:
 	free(shown_dev);
 	free(shown);
@@ -191,10 +183,10 @@ out:
 }
 
 /* Something changed: rescan, with the full run of retries after it. */
-static void rescan_fresh(void)
+static void rescan_fresh(struct fs_mount *m)
 {
-	retries_left = HOTPLUG_RETRIES;
-	rescan();
+	m->hotplug.retries_left = HOTPLUG_RETRIES;
+	rescan(m);
 }
 
 static void timer_ready(int fd, uint32_t events, void *arg)
@@ -203,7 +195,7 @@ static void timer_ready(int fd, uint32_t events, void *arg)
 
 	if (read(fd, &v, sizeof(v)) < 0)
 		return;
-	rescan();
+	rescan(arg);
 }
 
 static void inotify_ready(int fd, uint32_t events, void *arg)
@@ -226,7 +218,7 @@ static void inotify_ready(int fd, uint32_t events, void *arg)
 		log_warn("hot-plug: reading inotify events: %s",
 			 strerror(inotifytools_error()));
 	if (n)
-		rescan_fresh();
+		rescan_fresh(arg);
 }
 
 static void uevent_ready(int fd, uint32_t events, void *arg)
@@ -236,17 +228,17 @@ static void uevent_ready(int fd, uint32_t events, void *arg)
 	if (n < 0)
 		log_warn("hot-plug: reading uevents: %s", strerror(-n));
 	if (n > 0)
-		rescan_fresh();
+		rescan_fresh(arg);
 }
 
-static void uevent_start(void)
+static void uevent_start(struct fs_mount *m)
 {
 	int fd = uevent_open(), res;
 
 	if (fd >= 0) {
-		res = loop_add_fd(fd, uevent_ready, NULL);
+		res = loop_add_fd(m, fd, uevent_ready, m);
 		if (res == 0) {
-			uevent_fd = fd;
+			m->hotplug.uevent_fd = fd;
 			return;
 		}
 		close(fd);
@@ -288,7 +280,7 @@ static int inotify_fds(int *fds, int max)
  * libinotifytools keeps its fd to itself: it is the inotify instance that
  * was not there before inotifytools_initialize().
  */
-static int inotify_start(void)
+static int inotify_start(struct fs_mount *m)
 {
 	int before[MAX_INOTIFY_FDS] = { 0 }, after[MAX_INOTIFY_FDS] = { 0 };
 	int nbefore, nafter, i, j, fd = -1, res;
@@ -331,84 +323,85 @@ static int inotify_start(void)
 		log_warn("hot-plug: watching %s: %s", devlist_state_dir(),
 			 strerror(inotifytools_error() ? inotifytools_error() :
 							 EIO));
-	res = loop_add_fd(fd, inotify_ready, NULL);
+	res = loop_add_fd(m, fd, inotify_ready, m);
 	if (res < 0) {
 		inotifytools_cleanup();
 		return res;
 	}
-	ino_fd = fd;
+	m->hotplug.ino_fd = fd;
 	return 0;
 }
 
 /* ---- life cycle ---- */
 
-void hotplug_adopt(struct node *r, struct vfio_device **d, int n)
+void hotplug_adopt(struct fs_mount *m, struct vfio_device **d, int n)
 {
 	int i;
 
-	root = r;
 	for (i = 0; i < n; i++)
-		device_show(d[i]);
+		device_show(m, d[i]);
 }
 
-void hotplug_start(struct fuse_session *se, char **list, int nlist,
-		   bool adopt_every)
+void hotplug_start(struct fs_mount *m)
 {
+	struct fs_hotplug *hp = &m->hotplug;
 	struct fs_dev *dev;
 	int res;
 
-	notify_start(se);
-	only = (const char *const *)list;
-	nonly = nlist;
-	adopt_all = adopt_every;
-	started = true;
-	list_for_each_entry (dev, &devs, link)
+	notify_start(m);
+	hp->started = true;
+	list_for_each_entry (dev, &hp->devs, link)
 		watch_req(dev);
 
-	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (timer_fd >= 0 && loop_add_fd(timer_fd, timer_ready, NULL) < 0) {
-		close(timer_fd);
-		timer_fd = -1;
+	hp->timer_fd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (hp->timer_fd >= 0 &&
+	    loop_add_fd(m, hp->timer_fd, timer_ready, m) < 0) {
+		close(hp->timer_fd);
+		hp->timer_fd = -1;
 	}
-	uevent_start();
-	res = inotify_start();
+	uevent_start(m);
+	res = inotify_start(m);
 	if (res < 0)
 		log_warn("hot-plug: inotify on %s/vfio: %s; only uevents "
 			 "will tell of devices bound after the mount",
 			 sys->dev_root, strerror(-res));
 	/* Devices bound between opening the others and watching. */
-	rescan_fresh();
+	rescan_fresh(m);
 }
 
-void hotplug_stop(void)
+/* Stop watching fd (one of hp's) and close it. */
+static void unwatch(struct fs_mount *m, int *fd)
 {
+	if (*fd < 0)
+		return;
+	loop_del_fd(m, *fd);
+	close(*fd);
+	*fd = -1;
+}
+
+void hotplug_stop(struct fs_mount *m)
+{
+	struct fs_hotplug *hp = &m->hotplug;
 	struct fs_dev *dev;
 
-	if (!started)
+	if (!hp->started)
 		return;
-	started = false;
+	hp->started = false;
 	/* The devices stay open (closed with their directories at exit),
 	 * but nothing waits on them any more. */
-	list_for_each_entry (dev, &devs, link) {
+	list_for_each_entry (dev, &hp->devs, link) {
 		irq_device_gone(dev);
 		if (dev->req_watched)
-			loop_del_fd(dev->d->req_fd);
+			loop_del_fd(m, dev->d->req_fd);
 		dev->req_watched = false;
 	}
-	if (ino_fd >= 0) {
-		loop_del_fd(ino_fd);
+	if (hp->ino_fd >= 0) {
+		loop_del_fd(m, hp->ino_fd);
 		inotifytools_cleanup(); /* closes ino_fd */
-		ino_fd = -1;
+		hp->ino_fd = -1;
 	}
-	if (uevent_fd >= 0) {
-		loop_del_fd(uevent_fd);
-		close(uevent_fd);
-		uevent_fd = -1;
-	}
-	if (timer_fd >= 0) {
-		loop_del_fd(timer_fd);
-		close(timer_fd);
-		timer_fd = -1;
-	}
-	notify_stop();
+	unwatch(m, &hp->uevent_fd);
+	unwatch(m, &hp->timer_fd);
+	notify_stop(m);
 }

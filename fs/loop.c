@@ -15,27 +15,12 @@
 
 #include "core/log.h"
 #include "fs/fs.h"
-
-struct watch {
-	int fd;
-	uint32_t events; /* 0: EPOLLIN */
-	loop_fd_cb cb;
-	void *arg;
-	bool dead; /* deleted during this round; freed after it */
-	struct watch *next;
-};
-
-static struct fuse_session *session;
-static int epfd = -1;
-static int sigfd = -1;
-static bool exiting;
-static struct watch *watches, *graveyard;
-static struct watch fuse_watch, signal_watch;
-static struct fuse_buf fuse_buf;
+#include "fs/mount.h"
 
 static void fuse_ready(int fd, uint32_t events, void *arg)
 {
-	int res = fuse_session_receive_buf(session, &fuse_buf);
+	struct fs_mount *m = arg;
+	int res = fuse_session_receive_buf(m->se, &m->loop.buf);
 
 	if (res == -EINTR || res == -EAGAIN || res == -ENOENT)
 		return; /* nothing to do, or an interrupted request vanished */
@@ -43,40 +28,41 @@ static void fuse_ready(int fd, uint32_t events, void *arg)
 		/* 0 or -ENODEV: the file system was unmounted. */
 		if (res < 0 && res != -ENODEV)
 			log_err("reading /dev/fuse: %s", strerror(-res));
-		exiting = true;
+		m->loop.exiting = true;
 		return;
 	}
-	fuse_session_process_buf(session, &fuse_buf);
-	if (fuse_session_exited(session))
-		exiting = true;
+	fuse_session_process_buf(m->se, &m->loop.buf);
+	if (fuse_session_exited(m->se))
+		m->loop.exiting = true;
 }
 
 static void signal_ready(int fd, uint32_t events, void *arg)
 {
+	struct fs_mount *m = arg;
 	struct signalfd_siginfo si;
 
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	log_info("signal %u: unmounting", si.ssi_signo);
-	exiting = true;
+	m->loop.exiting = true;
 }
 
-static int watch_add(struct watch *w)
+static int watch_add(struct fs_loop *l, struct loop_watch *w)
 {
 	struct epoll_event ev = { .events = w->events ? w->events : EPOLLIN,
 				  .data.ptr = w };
 
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
 		return -errno;
 	return 0;
 }
 
-int loop_init(struct fuse_session *se)
+int loop_init(struct fs_mount *m)
 {
+	struct fs_loop *l = &m->loop;
 	sigset_t set;
 	int res;
 
-	session = se;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -84,119 +70,122 @@ int loop_init(struct fuse_session *se)
 	/* Blocked so they only arrive through the signalfd. */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sigfd < 0 || epfd < 0)
+	l->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->sigfd < 0 || l->epfd < 0)
 		return -errno;
-	fuse_watch =
-		(struct watch){ .fd = fuse_session_fd(se), .cb = fuse_ready };
-	signal_watch = (struct watch){ .fd = sigfd, .cb = signal_ready };
-	res = watch_add(&fuse_watch);
+	l->fuse_watch = (struct loop_watch){ .fd = fuse_session_fd(m->se),
+					     .cb = fuse_ready,
+					     .arg = m };
+	l->signal_watch = (struct loop_watch){ .fd = l->sigfd,
+					       .cb = signal_ready,
+					       .arg = m };
+	res = watch_add(l, &l->fuse_watch);
 	if (!res)
-		res = watch_add(&signal_watch);
+		res = watch_add(l, &l->signal_watch);
 	return res;
 }
 
-int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg)
+int loop_add_fd_events(struct fs_mount *m, int fd, uint32_t events,
+		       loop_fd_cb cb, void *arg)
 {
-	struct watch *w = calloc(1, sizeof(*w));
+	struct loop_watch *w = calloc(1, sizeof(*w));
 	int res;
 
 	if (!w)
 		return -ENOMEM;
-	*w = (struct watch){ .fd = fd,
-			     .events = events,
-			     .cb = cb,
-			     .arg = arg,
-			     .next = watches };
-	res = watch_add(w);
+	*w = (struct loop_watch){ .fd = fd,
+				  .events = events,
+				  .cb = cb,
+				  .arg = arg,
+				  .next = m->loop.watches };
+	res = watch_add(&m->loop, w);
 	if (res) {
 		free(w);
 		return res;
 	}
-	watches = w;
+	m->loop.watches = w;
 	return 0;
 }
 
-int loop_add_fd(int fd, loop_fd_cb cb, void *arg)
+int loop_add_fd(struct fs_mount *m, int fd, loop_fd_cb cb, void *arg)
 {
-	return loop_add_fd_events(fd, EPOLLIN, cb, arg);
+	return loop_add_fd_events(m, fd, EPOLLIN, cb, arg);
 }
 
-int loop_del_fd(int fd)
+int loop_del_fd(struct fs_mount *m, int fd)
 {
-	struct watch **pw, *w;
+	struct fs_loop *l = &m->loop;
+	struct loop_watch **pw, *w;
 
-	for (pw = &watches; (w = *pw); pw = &w->next) {
+	for (pw = &l->watches; (w = *pw); pw = &w->next) {
 		if (w->fd != fd)
 			continue;
-		epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+		epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
 		*pw = w->next;
 		/* Events of this round may still point at w: free it later. */
 		w->dead = true;
-		w->next = graveyard;
-		graveyard = w;
+		w->next = l->graveyard;
+		l->graveyard = w;
 		return 0;
 	}
 	return -ENOENT;
 }
 
-void loop_exit(void)
+void loop_exit(struct fs_mount *m)
 {
-	exiting = true;
+	m->loop.exiting = true;
 }
 
-int loop_run(void)
+static void free_graveyard(struct fs_loop *l)
 {
+	while (l->graveyard) {
+		struct loop_watch *w = l->graveyard;
+
+		l->graveyard = w->next;
+		free(w);
+	}
+}
+
+int loop_run(struct fs_mount *m)
+{
+	struct fs_loop *l = &m->loop;
 	struct epoll_event ev[32];
 	int n, i;
 
-	while (!exiting) {
-		n = epoll_wait(epfd, ev, 32, -1);
+	while (!l->exiting) {
+		n = epoll_wait(l->epfd, ev, 32, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("epoll_wait: %s", strerror(errno));
 			return -errno;
 		}
-		for (i = 0; i < n && !exiting; i++) {
-			struct watch *w = ev[i].data.ptr;
+		for (i = 0; i < n && !l->exiting; i++) {
+			struct loop_watch *w = ev[i].data.ptr;
 
 			if (!w->dead)
 				w->cb(w->fd, ev[i].events, w->arg);
 		}
-		while (graveyard) {
-			struct watch *w = graveyard;
-
-			graveyard = w->next;
-			free(w);
-		}
+		free_graveyard(l);
 	}
 	return 0;
 }
 
-struct fuse_session *loop_session(void)
+void loop_fini(struct fs_mount *m)
 {
-	return session;
-}
+	struct fs_loop *l = &m->loop;
 
-void loop_fini(void)
-{
 	/* Blocked readers get EINTR; after an unmount nobody reads it. */
-	loop_cancel_parked(EINTR);
-	while (watches)
-		loop_del_fd(watches->fd);
-	while (graveyard) {
-		struct watch *w = graveyard;
-
-		graveyard = w->next;
-		free(w);
-	}
-	if (sigfd >= 0)
-		close(sigfd);
-	if (epfd >= 0)
-		close(epfd);
-	sigfd = epfd = -1;
-	free(fuse_buf.mem);
-	fuse_buf.mem = NULL;
+	loop_cancel_parked(m, EINTR);
+	while (l->watches)
+		loop_del_fd(m, l->watches->fd);
+	free_graveyard(l);
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	l->sigfd = l->epfd = -1;
+	free(l->buf.mem);
+	l->buf.mem = NULL;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,69 +20,48 @@
 #include "core/text.h"
 #include "fs/fs.h"
 #include "fs/hotplug.h"
+#include "fs/mount.h"
 #include "fs/mountwatch.h"
 #include "fs/nodes.h"
 #include "fs/notify.h"
 
-struct fs_opts fs_opts;
-struct vfio_container fs_container;
+#define FLAG(templ, field)                                                     \
+	{                                                                      \
+		templ, offsetof(struct fs_mount, cmd.field), 1                 \
+	}
 
-struct cmdline {
-	char **devices; /* --device=BDF, in order given */
-	int nr_devices;
-	bool nommap, noiommu;
-	bool unsafe_delegate; /* -o unsafe_delegate: noiommu to other users */
-	bool adopt_all; /* -o adopt=all: every device bound after the mount */
-	bool iommufd, type1; /* -o iommufd, -o type1: the backend asked for */
-	bool allow_other, default_permissions, owner_set;
-	unsigned int bulk_width;
-	uint64_t dma_limit; /* -o dma_limit=, bytes; 0: not given */
-	bool vf_token_set; /* -o vf_token=UUID */
-	uint8_t vf_token[16];
-	char vf_token_str[37];
-	char *first_word; /* the first non-option: SOURCE or MOUNTPOINT */
-	int nr_words;
-	bool bad;
-};
-
+/* Options that carry a value to check: opt_proc hands them to opt_checks. */
 enum {
 	KEY_DEVICE,
-	KEY_NOMMAP,
-	KEY_NOIOMMU,
-	KEY_IOMMUFD,
-	KEY_TYPE1,
 	KEY_BULK_WIDTH,
 	KEY_UID,
 	KEY_GID,
 	KEY_UMASK,
-	KEY_ALLOW_OTHER,
-	KEY_DEFAULT_PERMISSIONS,
 	KEY_SUBTYPE,
-	KEY_UNSAFE_DELEGATE,
 	KEY_ADOPT,
 	KEY_DMA_LIMIT,
 	KEY_VF_TOKEN,
+	NR_KEYS
 };
 
 static const struct fuse_opt vfiofs_opt_spec[] = {
+	FLAG("nommap", nommap), FLAG("noiommu", noiommu),
+	FLAG("iommufd", iommufd), FLAG("type1", type1),
+	FLAG("unsafe_delegate", unsafe_delegate),
+	/* FUSE's too: noted here, and kept for the session. */
+	FLAG("allow_other", allow_other),
+	FUSE_OPT_KEY("allow_other", FUSE_OPT_KEY_KEEP),
+	FLAG("default_permissions", default_permissions),
+	FUSE_OPT_KEY("default_permissions", FUSE_OPT_KEY_KEEP),
 	FUSE_OPT_KEY("--device=", KEY_DEVICE),
 	FUSE_OPT_KEY("device=", KEY_DEVICE), /* -o device=BDF, as in fstab */
-	FUSE_OPT_KEY("nommap", KEY_NOMMAP),
-	FUSE_OPT_KEY("noiommu", KEY_NOIOMMU),
-	FUSE_OPT_KEY("iommufd", KEY_IOMMUFD),
-	FUSE_OPT_KEY("type1", KEY_TYPE1),
 	FUSE_OPT_KEY("bulk_width=", KEY_BULK_WIDTH),
-	FUSE_OPT_KEY("uid=", KEY_UID),
-	FUSE_OPT_KEY("gid=", KEY_GID),
+	FUSE_OPT_KEY("uid=", KEY_UID), FUSE_OPT_KEY("gid=", KEY_GID),
 	FUSE_OPT_KEY("umask=", KEY_UMASK),
-	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
-	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMISSIONS),
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
-	FUSE_OPT_KEY("unsafe_delegate", KEY_UNSAFE_DELEGATE),
 	FUSE_OPT_KEY("adopt=", KEY_ADOPT),
 	FUSE_OPT_KEY("dma_limit=", KEY_DMA_LIMIT),
-	FUSE_OPT_KEY("vf_token=", KEY_VF_TOKEN),
-	FUSE_OPT_END
+	FUSE_OPT_KEY("vf_token=", KEY_VF_TOKEN), FUSE_OPT_END
 };
 
 static bool parse_ulong(const char *s, int base, unsigned long max,
@@ -94,175 +74,185 @@ static bool parse_ulong(const char *s, int base, unsigned long max,
 	return *s && !*end && !errno && *out <= max && s[0] != '-';
 }
 
-static int opt_proc(void *data, const char *arg, int key,
-		    struct fuse_args *outargs)
+/* Say why an option is refused; fuse_opt_parse then fails (-1). */
+static int refuse(struct fs_cmdline *cl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int refuse(struct fs_cmdline *cl, const char *fmt, ...)
 {
-	struct cmdline *cl = data;
-	const char *val = strchr(arg, '=');
-	unsigned long v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	cl->bad = true;
+	return -1;
+}
+
+/*
+ * mount.fuse3 runs "vfiofs SOURCE MOUNTPOINT": the first of two words is a
+ * source, ignored (fstab's first field, "vfiofs"). The first is held until
+ * we know; parse_cmdline puts it back if it was the only one.
+ */
+static int opt_word(struct fs_cmdline *cl, const char *arg)
+{
+	char bdf[VFIO_BDF_LEN];
+
+	if (++cl->nr_words == 1) {
+		cl->first_word = strdup(arg);
+		return cl->first_word ? 0 : -1;
+	}
+	if (cl->nr_words > 2)
+		return refuse(cl,
+			      "vfiofs: %s: one word too many (want "
+			      "[SOURCE] MOUNTPOINT)\n",
+			      arg);
+	if (sysfs_bdf_canonical(cl->first_word, bdf, sizeof(bdf)) == 0)
+		return refuse(cl,
+			      "vfiofs: %s: a PCI address where the source "
+			      "goes (name a device with --device %s)\n",
+			      cl->first_word, cl->first_word);
+	return 1;
+}
+
+static int opt_device(struct fs_mount *m, const char *arg, const char *val)
+{
+	struct fs_cmdline *cl = &m->cmd;
 	char **devs, bdf[VFIO_BDF_LEN];
 	int i;
 
-	val = val ? val + 1 : "";
-	switch (key) {
-	case FUSE_OPT_KEY_NONOPT:
-		/*
-		 * mount.fuse3 runs "vfiofs SOURCE MOUNTPOINT": the first of two
-		 * words is a source, ignored (fstab's first field, "vfiofs").
-		 * The first is held until we know; main puts it back if it was
-		 * the only one.
-		 */
-		if (++cl->nr_words == 1) {
-			cl->first_word = strdup(arg);
-			return cl->first_word ? 0 : -1;
-		}
-		if (cl->nr_words > 2) {
-			fprintf(stderr,
-				"vfiofs: %s: one word too many (want "
-				"[SOURCE] MOUNTPOINT)\n",
-				arg);
-			cl->bad = true;
-			return -1;
-		}
-		if (sysfs_bdf_canonical(cl->first_word, bdf, sizeof(bdf)) ==
-		    0) {
-			fprintf(stderr,
-				"vfiofs: %s: a PCI address where the source "
-				"goes (name a device with --device %s)\n",
-				cl->first_word, cl->first_word);
-			cl->bad = true;
-			return -1;
-		}
-		return 1;
-	case KEY_DEVICE:
-		if (sysfs_bdf_canonical(val, bdf, sizeof(bdf)) < 0) {
-			/* Named as written: --device=X, or -o device=X. */
-			fprintf(stderr,
-				"vfiofs: %s%s: not a PCI address "
-				"(want DDDD:BB:DD.F or BB:DD.F)\n",
-				arg[0] == '-' ? "" : "-o ", arg);
-			cl->bad = true;
-			return -1;
-		}
-		/* Named twice (any spelling): opened once. Two opens would
-		 * hold the device on unbind (F6). */
-		for (i = 0; i < cl->nr_devices; i++)
-			if (!strcmp(cl->devices[i], bdf))
-				return 0;
-		devs = realloc(cl->devices,
-			       (cl->nr_devices + 1) * sizeof(*devs));
-		if (!devs || !(devs[cl->nr_devices] = strdup(bdf))) {
-			cl->devices = devs ? devs : cl->devices;
-			return -1;
-		}
-		cl->devices = devs;
-		cl->nr_devices++;
-		return 0;
-	case KEY_NOMMAP:
-		cl->nommap = true;
-		return 0;
-	case KEY_NOIOMMU:
-		cl->noiommu = true;
-		return 0;
-	case KEY_IOMMUFD:
-		cl->iommufd = true;
-		return 0;
-	case KEY_TYPE1:
-		cl->type1 = true;
-		return 0;
-	case KEY_BULK_WIDTH:
-		if (!parse_ulong(val, 10, 8, &v) ||
-		    (v != 1 && v != 2 && v != 4 && v != 8)) {
-			fprintf(stderr,
-				"vfiofs: bulk_width=%s: must be 1, 2, 4 or 8\n",
-				val);
-			cl->bad = true;
-			return -1;
-		}
-		cl->bulk_width = v;
-		return 0;
-	case KEY_UID:
-	case KEY_GID:
-		if (!parse_ulong(val, 10, (uid_t)-2, &v)) {
-			fprintf(stderr, "vfiofs: %s: not a number\n", arg);
-			cl->bad = true;
-			return -1;
-		}
-		if (key == KEY_UID)
-			fs_opts.uid = v;
-		else
-			fs_opts.gid = v;
-		cl->owner_set = true;
-		return 0;
-	case KEY_UMASK:
-		if (!parse_ulong(val, 8, 0777, &v)) {
-			fprintf(stderr, "vfiofs: %s: not an octal mode\n", arg);
-			cl->bad = true;
-			return -1;
-		}
-		fs_opts.umask = v;
-		return 0;
-	case KEY_ALLOW_OTHER:
-		cl->allow_other = true;
-		return 1; /* FUSE's too */
-	case KEY_DEFAULT_PERMISSIONS:
-		cl->default_permissions = true;
-		return 1;
-	case KEY_UNSAFE_DELEGATE:
-		cl->unsafe_delegate = true;
-		return 0;
-	case KEY_ADOPT:
-		if (strcmp(val, "all") != 0 && strcmp(val, "vfio-bind") != 0) {
-			fprintf(stderr,
-				"vfiofs: -o %s: must be adopt=vfio-bind (the "
-				"default: devices bound after the mount by "
-				"vfio-bind) or adopt=all (every one)\n",
-				arg);
-			cl->bad = true;
-			return -1;
-		}
-		cl->adopt_all = !strcmp(val, "all");
-		return 0;
-	case KEY_VF_TOKEN:
-		if (text_parse_uuid(val, cl->vf_token, cl->vf_token_str) < 0) {
-			fprintf(stderr,
-				"vfiofs: -o vf_token=%s: not a UUID (want "
-				"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex "
-				"digits; uuidgen makes one)\n",
-				val);
-			cl->bad = true;
-			return -1;
-		}
-		cl->vf_token_set = true;
-		return 0;
-	case KEY_DMA_LIMIT: {
-		int r = text_parse_size(val, &cl->dma_limit);
-
-		if (r < 0 || !cl->dma_limit) {
-			fprintf(stderr,
-				"vfiofs: -o dma_limit=%s: %s (bytes, with an "
-				"optional K, M, G or T suffix, or KiB, MiB, "
-				"GiB, TiB: powers of 1024)\n",
-				val,
-				r == -ERANGE ? "too large for 64 bits" :
-				r < 0	     ? "not a size" :
-					       "must be more than 0");
-			cl->bad = true;
-			return -1;
-		}
-		return 0;
-	}
-	case KEY_SUBTYPE:
-		/* The mount is fuse.vfiofs: the mount watch and the unit find
-		 * it by that name (F22). */
-		fprintf(stderr,
-			"vfiofs: -o %s: the type is fuse.vfiofs, not to be "
-			"changed (drop subtype=)\n",
-			arg);
-		cl->bad = true;
+	if (sysfs_bdf_canonical(val, bdf, sizeof(bdf)) < 0)
+		/* Named as written: --device=X, or -o device=X. */
+		return refuse(cl,
+			      "vfiofs: %s%s: not a PCI address "
+			      "(want DDDD:BB:DD.F or BB:DD.F)\n",
+			      arg[0] == '-' ? "" : "-o ", arg);
+	/* Named twice (any spelling): opened once. Two opens would hold the
+	 * device on unbind (F6). */
+	for (i = 0; i < cl->nr_devices; i++)
+		if (!strcmp(cl->devices[i], bdf))
+			return 0;
+	devs = realloc(cl->devices, (cl->nr_devices + 1) * sizeof(*devs));
+	if (!devs || !(devs[cl->nr_devices] = strdup(bdf))) {
+		cl->devices = devs ? devs : cl->devices;
 		return -1;
 	}
-	return 1; /* everything else is FUSE's */
+	cl->devices = devs;
+	cl->nr_devices++;
+	return 0;
+}
+
+static int opt_bulk_width(struct fs_mount *m, const char *arg, const char *val)
+{
+	unsigned long v;
+
+	if (!parse_ulong(val, 10, 8, &v) ||
+	    (v != 1 && v != 2 && v != 4 && v != 8))
+		return refuse(&m->cmd,
+			      "vfiofs: bulk_width=%s: must be 1, 2, 4 or 8\n",
+			      val);
+	m->cmd.bulk_width = v;
+	return 0;
+}
+
+static int opt_owner(struct fs_mount *m, const char *arg, const char *val)
+{
+	unsigned long v;
+
+	if (!parse_ulong(val, 10, (uid_t)-2, &v))
+		return refuse(&m->cmd, "vfiofs: %s: not a number\n", arg);
+	if (arg[0] == 'u')
+		m->owner.uid = v;
+	else
+		m->owner.gid = v;
+	m->cmd.owner_set = true;
+	return 0;
+}
+
+static int opt_umask(struct fs_mount *m, const char *arg, const char *val)
+{
+	unsigned long v;
+
+	if (!parse_ulong(val, 8, 0777, &v))
+		return refuse(&m->cmd, "vfiofs: %s: not an octal mode\n", arg);
+	m->owner.umask = v;
+	return 0;
+}
+
+/* The mount is fuse.vfiofs: the mount watch and the unit find it by that
+ * name (F22). */
+static int opt_subtype(struct fs_mount *m, const char *arg, const char *val)
+{
+	return refuse(&m->cmd,
+		      "vfiofs: -o %s: the type is fuse.vfiofs, not to be "
+		      "changed (drop subtype=)\n",
+		      arg);
+}
+
+static int opt_adopt(struct fs_mount *m, const char *arg, const char *val)
+{
+	if (strcmp(val, "all") != 0 && strcmp(val, "vfio-bind") != 0)
+		return refuse(&m->cmd,
+			      "vfiofs: -o %s: must be adopt=vfio-bind (the "
+			      "default: devices bound after the mount by "
+			      "vfio-bind) or adopt=all (every one)\n",
+			      arg);
+	m->cmd.adopt_all = !strcmp(val, "all");
+	return 0;
+}
+
+static int opt_vf_token(struct fs_mount *m, const char *arg, const char *val)
+{
+	struct fs_cmdline *cl = &m->cmd;
+
+	if (text_parse_uuid(val, cl->vf_token, cl->vf_token_str) < 0)
+		return refuse(cl,
+			      "vfiofs: -o vf_token=%s: not a UUID (want "
+			      "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex "
+			      "digits; uuidgen makes one)\n",
+			      val);
+	cl->vf_token_set = true;
+	return 0;
+}
+
+static int opt_dma_limit(struct fs_mount *m, const char *arg, const char *val)
+{
+	int r = text_parse_size(val, &m->cmd.dma_limit);
+
+	if (r < 0 || !m->cmd.dma_limit)
+		return refuse(&m->cmd,
+			      "vfiofs: -o dma_limit=%s: %s (bytes, with an "
+			      "optional K, M, G or T suffix, or KiB, MiB, "
+			      "GiB, TiB: powers of 1024)\n",
+			      val,
+			      r == -ERANGE ? "too large for 64 bits" :
+			      r < 0	   ? "not a size" :
+					     "must be more than 0");
+	return 0;
+}
+
+/* Each returns 0 (taken), 1 (FUSE's too) or -1 (refused, or no memory). */
+typedef int (*opt_check_fn)(struct fs_mount *m, const char *arg,
+			    const char *val);
+
+static const opt_check_fn opt_checks[NR_KEYS] = {
+	[KEY_DEVICE] = opt_device,     [KEY_BULK_WIDTH] = opt_bulk_width,
+	[KEY_UID] = opt_owner,	       [KEY_GID] = opt_owner,
+	[KEY_UMASK] = opt_umask,       [KEY_SUBTYPE] = opt_subtype,
+	[KEY_ADOPT] = opt_adopt,       [KEY_DMA_LIMIT] = opt_dma_limit,
+	[KEY_VF_TOKEN] = opt_vf_token,
+};
+
+static int opt_proc(void *data, const char *arg, int key,
+		    struct fuse_args *outargs)
+{
+	struct fs_mount *m = data;
+	const char *val = strchr(arg, '=');
+
+	if (key == FUSE_OPT_KEY_NONOPT)
+		return opt_word(&m->cmd, arg);
+	if (key < 0 || key >= NR_KEYS)
+		return 1; /* everything else is FUSE's */
+	return opt_checks[key](m, arg, val ? val + 1 : "");
 }
 
 /*
@@ -358,8 +348,9 @@ static void usage(const char *prog)
 }
 
 /* Open every device asked for; a device that fails is skipped, not fatal. */
-static int open_devices(struct cmdline *cl, struct vfio_device ***out)
+static int open_devices(struct fs_mount *m, struct vfio_device ***out)
 {
+	struct fs_cmdline *cl = &m->cmd;
 	char **bdfs = cl->devices;
 	int n = cl->nr_devices, i, opened = 0, res;
 	struct vfio_device **devs;
@@ -381,7 +372,7 @@ static int open_devices(struct cmdline *cl, struct vfio_device ***out)
 	for (i = 0; i < n; i++) {
 		struct vfio_device *d;
 
-		res = vfio_device_open(&fs_container, bdfs[i], &d);
+		res = vfio_device_open(&m->container, bdfs[i], &d);
 		if (res < 0) {
 			/* The core said why in the line before. */
 			log_warn("%s: skipped; the mount goes on without it",
@@ -417,104 +408,113 @@ static void raise_nofile(void)
 	}
 }
 
-int main(int argc, char *argv[])
+/*
+ * The command line into m. Returns 0 to go on, 1 when all is done (help or
+ * version said), -1 on a bad command line (said).
+ */
+static int parse_cmdline(struct fs_mount *m, int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
-	struct cmdline cl = { .bulk_width = 4 };
-	struct fuse_cmdline_opts copts = { 0 };
-	struct vfio_opts vopts = { 0 };
-	struct fuse_session *se = NULL;
-	struct vfio_device **devs = NULL;
-	int nr_devs = 0, ret = 1, res, i;
-	bool session_idle = true; /* no thread may still use the session */
-	struct node *root;
-	sigset_t sigs;
+	struct fs_cmdline *cl = &m->cmd;
+	struct fuse_args *args = &m->args;
 
-	fs_opts.uid = getuid();
-	fs_opts.gid = getgid();
-	fs_opts.umask = 022;
-	raise_nofile();
-
-	if (device_sep_args(argc, argv, &args) < 0)
-		goto out_args;
-	if (fuse_opt_parse(&args, &cl, vfiofs_opt_spec, opt_proc) < 0) {
-		if (!cl.bad)
+	if (device_sep_args(argc, argv, args) < 0)
+		return -1;
+	if (fuse_opt_parse(args, m, vfiofs_opt_spec, opt_proc) < 0) {
+		if (!cl->bad)
 			fprintf(stderr, "vfiofs: bad options\n");
-		goto out_args;
+		return -1;
 	}
 	/* One word: it was the mount point ("--" first if it looks like an
 	 * option and the "--" it came after is gone). */
-	if (cl.nr_words == 1 && ((cl.first_word[0] == '-' &&
-				  strcmp(args.argv[args.argc - 1], "--") != 0 &&
-				  fuse_opt_add_arg(&args, "--") < 0) ||
-				 fuse_opt_add_arg(&args, cl.first_word) < 0))
-		goto out_args;
-	if (fuse_parse_cmdline(&args, &copts) < 0)
-		goto out_args;
-	if (copts.show_help) {
+	if (cl->nr_words == 1 &&
+	    ((cl->first_word[0] == '-' &&
+	      strcmp(args->argv[args->argc - 1], "--") != 0 &&
+	      fuse_opt_add_arg(args, "--") < 0) ||
+	     fuse_opt_add_arg(args, cl->first_word) < 0))
+		return -1;
+	if (fuse_parse_cmdline(args, &m->fuse) < 0)
+		return -1;
+	if (m->fuse.show_help) {
 		usage(argv[0]);
-		ret = 0;
-		goto out_args;
+		return 1;
 	}
-	if (copts.show_version) {
+	if (m->fuse.show_version) {
 		printf("vfiofs version %s\n", VFIOFS_VERSION);
 		/* Before fusermount3 --version, a child, writes its line. */
 		fflush(stdout);
 		fuse_lowlevel_version();
-		ret = 0;
-		goto out_args;
+		return 1;
 	}
-	if (!copts.mountpoint) {
+	if (!m->fuse.mountpoint) {
 		fprintf(stderr,
 			"usage: %s [options] [SOURCE] MOUNTPOINT "
 			"(%s -h for help)\n",
 			argv[0], argv[0]);
-		goto out_args;
+		return -1;
 	}
-	if (copts.debug)
+	if (m->fuse.debug)
 		log_max = LOG_LVL_DEBUG;
-	/* Options that exclude each other, said before VFIO is looked at. */
-	if (cl.iommufd && cl.type1) {
+	return 0;
+}
+
+/*
+ * Options that exclude or imply each other, said before VFIO is looked at.
+ * 0, or -1 (said).
+ */
+static int check_options(struct fs_mount *m)
+{
+	struct fs_cmdline *cl = &m->cmd;
+
+	if (cl->iommufd && cl->type1) {
 		fprintf(stderr, "vfiofs: -o iommufd and -o type1 exclude each "
 				"other\n");
-		goto out_args;
+		return -1;
 	}
-	if (cl.noiommu && (cl.iommufd || cl.type1)) {
+	if (cl->noiommu && (cl->iommufd || cl->type1)) {
 		fprintf(stderr,
 			"vfiofs: -o noiommu and -o %s exclude each other\n",
-			cl.iommufd ? "iommufd" : "type1");
-		goto out_args;
+			cl->iommufd ? "iommufd" : "type1");
+		return -1;
 	}
 	/*
 	 * vfiofs checks no permissions itself: letting other users in without
 	 * the kernel checking the files' modes would hand them the devices.
 	 */
-	if (cl.allow_other && !cl.default_permissions) {
+	if (cl->allow_other && !cl->default_permissions) {
 		log_info("allow_other: default_permissions added (the kernel "
 			 "checks the files' modes)");
-		fuse_opt_add_arg(&args, "-odefault_permissions");
+		fuse_opt_add_arg(&m->args, "-odefault_permissions");
 	}
 	/*
 	 * No IOMMU: the devices' DMA reaches all memory, which is why the
 	 * kernel wants CAP_SYS_RAWIO to open them. Handing them to other
 	 * users makes those users root; only on explicit request (F4).
 	 */
-	if (cl.noiommu && (cl.allow_other || (cl.owner_set && fs_opts.uid)) &&
-	    !cl.unsafe_delegate) {
+	if (cl->noiommu &&
+	    (cl->allow_other || (cl->owner_set && m->owner.uid)) &&
+	    !cl->unsafe_delegate) {
 		log_err("not mounted: -o noiommu with %s hands the devices, "
 			"whose DMA reaches all memory, to other users: that "
 			"makes them root. Add -o unsafe_delegate if that is "
 			"meant",
-			cl.allow_other ? "allow_other" : "uid=");
-		goto out_args;
+			cl->allow_other ? "allow_other" : "uid=");
+		return -1;
 	}
-	if (cl.owner_set && !cl.allow_other &&
-	    (fs_opts.uid != getuid() || fs_opts.gid != getgid()))
+	if (cl->owner_set && !cl->allow_other &&
+	    (m->owner.uid != getuid() || m->owner.gid != getgid()))
 		log_warn("uid=/gid= without allow_other: FUSE lets only the "
 			 "mounting user (uid %u) in",
 			 (unsigned int)getuid());
 	/* Name the mount; a later -o fsname= of the user wins. */
-	fuse_opt_insert_arg(&args, 1, "-osubtype=vfiofs,fsname=vfiofs");
+	fuse_opt_insert_arg(&m->args, 1, "-osubtype=vfiofs,fsname=vfiofs");
+	return 0;
+}
+
+/* The signals the loop takes, and the fault handler of mmap access. */
+static int setup_process(void)
+{
+	sigset_t sigs;
+	int res;
 
 	/* Until the loop's signalfd takes them, termination waits. */
 	sigemptyset(&sigs);
@@ -532,117 +532,197 @@ int main(int argc, char *argv[])
 	res = vfio_fault_init();
 	if (res < 0) {
 		log_err("installing the fault handler: %s", strerror(-res));
-		goto out_args;
+		return -1;
 	}
-	vopts.noiommu = cl.noiommu;
-	vopts.backend = cl.iommufd ? VFIO_BACKEND_IOMMUFD :
-			cl.type1   ? VFIO_BACKEND_TYPE1 :
-				     VFIO_BACKEND_AUTO;
-	vopts.nommap = cl.nommap;
-	vopts.bulk_width = cl.bulk_width;
+	return 0;
+}
+
+/* What the core is to know of the command line. */
+static struct vfio_opts vfio_opts_of(const struct fs_cmdline *cl)
+{
+	struct vfio_opts vopts = { 0 };
+
+	vopts.noiommu = cl->noiommu;
+	vopts.backend = cl->iommufd ? VFIO_BACKEND_IOMMUFD :
+			cl->type1   ? VFIO_BACKEND_TYPE1 :
+				      VFIO_BACKEND_AUTO;
+	vopts.nommap = cl->nommap;
+	vopts.bulk_width = cl->bulk_width;
 	vopts.wait_ms = 2000;
-	vopts.vf_token_set = cl.vf_token_set;
-	memcpy(vopts.vf_token, cl.vf_token, sizeof(vopts.vf_token));
-	memcpy(vopts.vf_token_str, cl.vf_token_str, sizeof(vopts.vf_token_str));
-	/*
-	 * The session checks the FUSE options (an unknown one is named)
-	 * before VFIO is opened, so a typo is said even where VFIO is
-	 * missing, and before any device is (opening may reset a device).
-	 * It mounts nothing yet.
-	 */
-	se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), NULL);
-	if (!se)
-		goto out_args;
+	vopts.vf_token_set = cl->vf_token_set;
+	memcpy(vopts.vf_token, cl->vf_token, sizeof(vopts.vf_token));
+	memcpy(vopts.vf_token_str, cl->vf_token_str,
+	       sizeof(vopts.vf_token_str));
+	return vopts;
+}
+
+/*
+ * The session, then the container. The session checks the FUSE options (an
+ * unknown one is named) before VFIO is opened, so a typo is said even where
+ * VFIO is missing, and before any device is (opening may reset a device).
+ * It mounts nothing yet. 0, or -1 with neither left open.
+ */
+static int open_container(struct fs_mount *m)
+{
+	struct vfio_opts vopts = vfio_opts_of(&m->cmd);
+	int res;
+
+	m->se = fuse_session_new(&m->args, &fs_ops, sizeof(fs_ops), m);
+	if (!m->se)
+		return -1;
 	/* A root daemon mounting for another user pins for it: never more
 	 * than that user could pin itself (F15). */
-	res = vfio_dma_mount_limit(cl.dma_limit,
-				   geteuid() == 0 && cl.owner_set &&
-					   fs_opts.uid != 0,
-				   fs_opts.uid, NULL, &vopts.dma_limit);
+	res = vfio_dma_mount_limit(m->cmd.dma_limit,
+				   geteuid() == 0 && m->cmd.owner_set &&
+					   m->owner.uid != 0,
+				   m->owner.uid, NULL, &vopts.dma_limit);
 	if (res < 0) {
 		log_err("not mounted: the DMA memory limit is unknown");
-		fuse_session_destroy(se);
-		goto out_args;
+		goto fail;
 	}
 	vopts.dma_limit_set = true;
-	res = vfio_container_open(&fs_container, &vopts);
+	res = vfio_container_open(&m->container, &vopts);
 	if (res == -ENOENT) {
 		/* The core said what is missing and how to load it. */
 		log_err("not mounted: VFIO is needed");
-		fuse_session_destroy(se);
-		goto out_args;
+		goto fail;
 	}
 	if (res < 0) {
 		/* The core said why in the line before. */
 		log_err("not mounted");
-		fuse_session_destroy(se);
-		goto out_args;
+		goto fail;
 	}
-	root = nodes_init();
-	if (!root) {
-		log_err("out of memory");
-		goto out_session;
-	}
-	if (dma_tree_add(root, &fs_container) < 0 ||
-	    sysfs_tree_init(root) < 0) {
-		log_err("out of memory");
-		goto out_nodes;
-	}
-	nr_devs = open_devices(&cl, &devs);
-	if (nr_devs < 0)
-		goto out_nodes;
-	/* From here the devices are their directories', under fs/hotplug.c. */
-	hotplug_adopt(root, devs, nr_devs);
-	free(devs);
-	devs = NULL;
-	if (fuse_session_mount(se, copts.mountpoint) != 0)
-		goto out_nodes;
-	log_info("mounted on %s with %d device(s)", copts.mountpoint, nr_devs);
-	if (!copts.foreground)
-		log_use_syslog();
-	if (fuse_daemonize(copts.foreground) != 0)
-		goto out_unmount;
+	return 0;
+fail:
+	fuse_session_destroy(m->se);
+	m->se = NULL;
+	return -1;
+}
 
-	res = loop_init(se);
+/* dma/, .sysfs/ and a directory for each device that opens. */
+static int build_tree(struct fs_mount *m)
+{
+	struct vfio_device **devs = NULL;
+	int nr_devs;
+
+	if (dma_tree_add(m->root, &m->container) < 0 ||
+	    sysfs_tree_init(m->root) < 0) {
+		log_err("out of memory");
+		return -1;
+	}
+	nr_devs = open_devices(m, &devs);
+	if (nr_devs < 0)
+		return -1;
+	/* From here the devices are their directories', under fs/hotplug.c. */
+	hotplug_adopt(m, devs, nr_devs);
+	free(devs);
+	return nr_devs;
+}
+
+/* Serve until unmount or a termination signal: 0, or -1. */
+static int serve(struct fs_mount *m)
+{
+	int res = loop_init(m);
+
 	if (res < 0) {
 		log_err("setting up the event loop: %s", strerror(-res));
-		goto out_loop;
+		return -1;
 	}
 	/* After daemonizing: the notifications run on a short-lived thread. */
-	hotplug_start(se, cl.devices, cl.nr_devices, cl.adopt_all);
-	mountwatch_start(copts.mountpoint);
-	res = loop_run();
-	ret = res < 0 ? 1 : 0;
-out_loop:
-	/* Blocked readers are answered while the mount still stands. */
-	mountwatch_stop();
-	hotplug_stop();
-	loop_fini();
-out_unmount:
-	/* Gone lazily: the path may hold another mount by now. */
-	if (mountwatch_gone())
-		mountwatch_sever(fuse_session_fd(se));
-	fuse_session_unmount(se);
-	/* The fd is closed: a notification stuck in the kernel is freed. */
-	session_idle = notify_join(5);
-	if (!ret)
-		log_info("unmounted");
-out_nodes:
-	handles_fini();
-	/* Unmapped while the IOMMU still stands (devices hold it). */
-	dma_files_fini();
-	/* Closes the devices, with their directories. */
-	nodes_fini();
-out_session:
-	if (session_idle)
-		fuse_session_destroy(se);
-	vfio_container_close(&fs_container);
-out_args:
-	for (i = 0; i < cl.nr_devices; i++)
-		free(cl.devices[i]);
-	free(cl.devices);
-	free(cl.first_word);
-	free(copts.mountpoint);
-	fuse_opt_free_args(&args);
+	hotplug_start(m);
+	mountwatch_start(m);
+	return loop_run(m) < 0 ? -1 : 0;
+}
+
+/* How far main got: teardown undoes that much, last step first. */
+enum stage {
+	STAGE_ARGS, /* the command line parsed (or not) */
+	STAGE_CONTAINER, /* the session and the container open */
+	STAGE_NODES, /* the node table */
+	STAGE_MOUNTED,
+	STAGE_LOOP, /* the loop set up (or tried) */
+};
+
+static void teardown(struct fs_mount *m, enum stage reached, int ret)
+{
+	bool session_idle = true; /* no thread may still use the session */
+	int i;
+
+	if (reached >= STAGE_LOOP) {
+		/* Blocked readers are answered while the mount still stands. */
+		mountwatch_stop(m);
+		hotplug_stop(m);
+		loop_fini(m);
+	}
+	if (reached >= STAGE_MOUNTED) {
+		/* Gone lazily: the path may hold another mount by now. */
+		if (mountwatch_gone(m))
+			mountwatch_sever(fuse_session_fd(m->se));
+		fuse_session_unmount(m->se);
+		/* The fd is closed: a notification stuck in the kernel is
+		 * freed. */
+		session_idle = notify_join(m, 5);
+		if (!ret)
+			log_info("unmounted");
+	}
+	if (reached >= STAGE_NODES) {
+		handles_fini(m);
+		/* Unmapped while the IOMMU still stands (devices hold it). */
+		dma_files_fini(m);
+		/* Closes the devices, with their directories. */
+		nodes_fini(m);
+	}
+	if (reached >= STAGE_CONTAINER) {
+		if (session_idle)
+			fuse_session_destroy(m->se);
+		vfio_container_close(&m->container);
+	}
+	for (i = 0; i < m->cmd.nr_devices; i++)
+		free(m->cmd.devices[i]);
+	free(m->cmd.devices);
+	free(m->cmd.first_word);
+	free(m->fuse.mountpoint);
+	fuse_opt_free_args(&m->args);
+}
+
+int main(int argc, char *argv[])
+{
+	/*
+	 * Everything the mount holds. Static, not on the stack: a notifier
+	 * thread that did not end at unmount (notify_join) may still touch it
+	 * while the process exits, after main has returned.
+	 */
+	static struct fs_mount m;
+	enum stage reached = STAGE_ARGS;
+	int ret = 1, res, nr_devs;
+
+	fs_mount_init(&m);
+	raise_nofile();
+
+	res = parse_cmdline(&m, argc, argv);
+	if (res > 0)
+		ret = 0; /* help or version */
+	if (res || check_options(&m) < 0 || setup_process() < 0 ||
+	    open_container(&m) < 0)
+		goto out;
+	reached = STAGE_CONTAINER;
+	if (!nodes_init(&m)) {
+		log_err("out of memory");
+		goto out;
+	}
+	reached = STAGE_NODES;
+	nr_devs = build_tree(&m);
+	if (nr_devs < 0 || fuse_session_mount(m.se, m.fuse.mountpoint) != 0)
+		goto out;
+	reached = STAGE_MOUNTED;
+	log_info("mounted on %s with %d device(s)", m.fuse.mountpoint, nr_devs);
+	if (!m.fuse.foreground)
+		log_use_syslog();
+	if (fuse_daemonize(m.fuse.foreground) != 0)
+		goto out;
+	reached = STAGE_LOOP;
+	ret = serve(&m) < 0 ? 1 : 0;
+out:
+	teardown(&m, reached, ret);
 	return ret;
 }

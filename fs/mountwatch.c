@@ -11,13 +11,10 @@
 #include "core/log.h"
 #include "core/mountinfo.h"
 #include "fs/fs.h"
+#include "fs/mount.h"
 #include "fs/mountwatch.h"
 
 #define MOUNTINFO "/proc/self/mountinfo"
-
-static int table_fd = -1;
-static char our_dev[32]; /* "major:minor" of our FUSE connection */
-static bool gone;
 
 /* The whole table from fd (it has no size; read to the end), or NULL. */
 static char *table_read(int fd)
@@ -56,21 +53,24 @@ fail:
 
 static void table_changed(int fd, uint32_t events, void *arg)
 {
+	struct fs_mount *m = arg;
 	char *t = table_read(fd);
 
 	if (!t)
 		return;
-	if (!mountinfo_has_dev(t, our_dev)) {
+	if (!mountinfo_has_dev(t, m->watch.our_dev)) {
 		log_info("the mount left the mount table (a lazy unmount): "
 			 "ending");
-		gone = true;
-		loop_exit();
+		m->watch.gone = true;
+		loop_exit(m);
 	}
 	free(t);
 }
 
-void mountwatch_start(const char *mountpoint)
+void mountwatch_start(struct fs_mount *m)
 {
+	struct fs_mountwatch *w = &m->watch;
+	const char *mountpoint = m->fuse.mountpoint;
 	char *t;
 	int fd;
 
@@ -82,9 +82,9 @@ void mountwatch_start(const char *mountpoint)
 	}
 	t = table_read(fd);
 	if (!t ||
-	    mountinfo_find(t, mountpoint, "fuse.vfiofs", our_dev,
-			   sizeof(our_dev)) < 0 ||
-	    loop_add_fd_events(fd, EPOLLPRI, table_changed, NULL) < 0) {
+	    mountinfo_find(t, mountpoint, "fuse.vfiofs", w->our_dev,
+			   sizeof(w->our_dev)) < 0 ||
+	    loop_add_fd_events(m, fd, EPOLLPRI, table_changed, m) < 0) {
 		log_debug("%s: our mount on %s not found; a lazy unmount "
 			  "will wait for open files",
 			  MOUNTINFO, mountpoint);
@@ -93,13 +93,13 @@ void mountwatch_start(const char *mountpoint)
 		return;
 	}
 	free(t);
-	table_fd = fd;
-	log_debug("mount %s is device %s", mountpoint, our_dev);
+	w->table_fd = fd;
+	log_debug("mount %s is device %s", mountpoint, w->our_dev);
 }
 
-bool mountwatch_gone(void)
+bool mountwatch_gone(const struct fs_mount *m)
 {
-	return gone;
+	return m->watch.gone;
 }
 
 void mountwatch_sever(int fuse_fd)
@@ -113,11 +113,13 @@ void mountwatch_sever(int fuse_fd)
 	close(p[1]);
 }
 
-void mountwatch_stop(void)
+void mountwatch_stop(struct fs_mount *m)
 {
-	if (table_fd < 0)
+	struct fs_mountwatch *w = &m->watch;
+
+	if (w->table_fd < 0)
 		return;
-	loop_del_fd(table_fd);
-	close(table_fd);
-	table_fd = -1;
+	loop_del_fd(m, w->table_fd);
+	close(w->table_fd);
+	w->table_fd = -1;
 }

@@ -10,12 +10,14 @@
 
 #include <stdbool.h>
 
+struct fs_mount;
+
 /* After the mount and loop_init(): note our mount and watch the table. */
-void mountwatch_start(const char *mountpoint);
+void mountwatch_start(struct fs_mount *m);
 /* Has our mount left the table? (Then it must not be unmounted again: the
  * path may hold another mount by now.) */
-bool mountwatch_gone(void);
-void mountwatch_stop(void);
+bool mountwatch_gone(const struct fs_mount *m);
+void mountwatch_stop(struct fs_mount *m);
 /*
  * After the mount left the table: libfuse must not unmount its path (it may
  * hold another mount by now), and skipping fuse_session_unmount() would

@@ -12,16 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "fs/mount.h"
 #include "fs/nodes.h"
 
 #define HASH_MIN 256
-
-static struct node **buckets;
-static size_t nr_buckets; /* a power of two */
-static size_t nr_nodes;
-static fuse_ino_t next_ino = FUSE_ROOT_ID;
-static struct node *root;
-static time_t mount_time; /* shown as every node's times */
 
 static size_t hash_ino(fuse_ino_t ino, size_t n)
 {
@@ -29,15 +23,15 @@ static size_t hash_ino(fuse_ino_t ino, size_t n)
 }
 
 /* Rehash into n buckets; on ENOMEM the table keeps its size (still works). */
-static void hash_resize(size_t n)
+static void hash_resize(struct node_table *t, size_t n)
 {
 	struct node **b = calloc(n, sizeof(*b)), *e, *next;
 	size_t i;
 
 	if (!b)
 		return;
-	for (i = 0; buckets && i < nr_buckets; i++) {
-		for (e = buckets[i]; e; e = next) {
+	for (i = 0; t->buckets && i < t->nr_buckets; i++) {
+		for (e = t->buckets[i]; e; e = next) {
 			size_t h = hash_ino(e->ino, n);
 
 			next = e->hnext;
@@ -45,76 +39,80 @@ static void hash_resize(size_t n)
 			b[h] = e;
 		}
 	}
-	free(buckets);
-	buckets = b;
-	nr_buckets = n;
+	free(t->buckets);
+	t->buckets = b;
+	t->nr_buckets = n;
 }
 
-static int hash_add(struct node *n)
+static int hash_add(struct node_table *t, struct node *n)
 {
 	size_t h;
 
-	if (!buckets) {
-		hash_resize(HASH_MIN);
-		if (!buckets)
+	if (!t->buckets) {
+		hash_resize(t, HASH_MIN);
+		if (!t->buckets)
 			return -ENOMEM;
 	}
-	if (nr_nodes >= nr_buckets)
-		hash_resize(nr_buckets * 2);
-	h = hash_ino(n->ino, nr_buckets);
-	n->hnext = buckets[h];
-	buckets[h] = n;
-	nr_nodes++;
+	if (t->nr_nodes >= t->nr_buckets)
+		hash_resize(t, t->nr_buckets * 2);
+	h = hash_ino(n->ino, t->nr_buckets);
+	n->hnext = t->buckets[h];
+	t->buckets[h] = n;
+	t->nr_nodes++;
 	return 0;
 }
 
-static void hash_del(struct node *n)
+static void hash_del(struct node_table *t, struct node *n)
 {
-	struct node **p = &buckets[hash_ino(n->ino, nr_buckets)];
+	struct node **p = &t->buckets[hash_ino(n->ino, t->nr_buckets)];
 
 	for (; *p; p = &(*p)->hnext) {
 		if (*p == n) {
 			*p = n->hnext;
-			nr_nodes--;
+			t->nr_nodes--;
 			break;
 		}
 	}
-	if (nr_buckets > HASH_MIN && nr_nodes < nr_buckets / 4)
-		hash_resize(nr_buckets / 2);
+	if (t->nr_buckets > HASH_MIN && t->nr_nodes < t->nr_buckets / 4)
+		hash_resize(t, t->nr_buckets / 2);
 }
 
-struct node *node_get(fuse_ino_t ino)
+struct node *node_get(struct fs_mount *m, fuse_ino_t ino)
 {
+	struct node_table *t = &m->nodes;
 	struct node *n;
 
-	if (!buckets)
+	if (!t->buckets)
 		return NULL;
-	for (n = buckets[hash_ino(ino, nr_buckets)]; n; n = n->hnext)
+	for (n = t->buckets[hash_ino(ino, t->nr_buckets)]; n; n = n->hnext)
 		if (n->ino == ino)
 			return n;
 	return NULL;
 }
 
-size_t nodes_count(void)
+size_t nodes_count(const struct fs_mount *m)
 {
-	return nr_nodes;
+	return m->nodes.nr_nodes;
 }
 
-struct node *node_new(struct node *parent, const char *name, bool dir,
-		      const struct file_ops *ops)
+/* A node of m, a child of parent (NULL: the root); NULL on ENOMEM. */
+static struct node *node_make(struct fs_mount *m, struct node *parent,
+			      const char *name, bool dir,
+			      const struct file_ops *ops)
 {
 	struct node *n = calloc(1, sizeof(*n));
 
 	if (!n)
 		return NULL;
+	n->mount = m;
 	n->name = strdup(name);
-	n->ino = next_ino;
-	if (!n->name || hash_add(n) < 0) {
+	n->ino = m->nodes.next_ino;
+	if (!n->name || hash_add(&m->nodes, n) < 0) {
 		free(n->name);
 		free(n);
 		return NULL;
 	}
-	next_ino++;
+	m->nodes.next_ino++;
 	n->dir = dir;
 	n->mode = 0555;
 	n->ops = ops;
@@ -129,6 +127,12 @@ struct node *node_new(struct node *parent, const char *name, bool dir,
 		list_add_tail(&n->sibling, &parent->children);
 	}
 	return n;
+}
+
+struct node *node_new(struct node *parent, const char *name, bool dir,
+		      const struct file_ops *ops)
+{
+	return node_make(parent->mount, parent, name, dir, ops);
 }
 
 /* Nothing holds n: no place in the tree, no lookup, no file, no child. */
@@ -150,7 +154,7 @@ static void node_release(struct node *n)
 
 static void node_free(struct node *n)
 {
-	hash_del(n);
+	hash_del(&n->mount->nodes, n);
 	node_release(n);
 }
 
@@ -233,16 +237,18 @@ const char *node_path(const struct node *n, char *buf, size_t size)
 
 void node_stat(const struct node *n, struct stat *st)
 {
+	const struct fs_opts *owner = &n->mount->owner;
+
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
-	st->st_uid = fs_opts.uid;
-	st->st_gid = fs_opts.gid;
+	st->st_uid = owner->uid;
+	st->st_gid = owner->gid;
 	st->st_blksize = 4096;
-	st->st_atime = st->st_mtime = st->st_ctime = mount_time;
+	st->st_atime = st->st_mtime = st->st_ctime = n->mount->nodes.mount_time;
 	if (n->dir) {
 		const struct node *c;
 
-		st->st_mode = S_IFDIR | (n->mode & ~fs_opts.umask);
+		st->st_mode = S_IFDIR | (n->mode & ~owner->umask);
 		st->st_nlink = 2;
 		list_for_each_entry (c, &n->children, sibling)
 			if (c->dir && !c->dynamic)
@@ -259,16 +265,16 @@ void node_stat(const struct node *n, struct stat *st)
 		st->st_size = len > 0 ? len : 0;
 		return;
 	}
-	st->st_mode = S_IFREG | (n->ops->mode & ~fs_opts.umask);
+	st->st_mode = S_IFREG | (n->ops->mode & ~owner->umask);
 	st->st_size = n->ops->size ? n->ops->size(n) : TEXT_FILE_SIZE;
 	st->st_blocks = (st->st_size + 511) / 512;
 }
 
-struct node *nodes_init(void)
+struct node *nodes_init(struct fs_mount *m)
 {
-	mount_time = time(NULL);
-	root = node_new(NULL, "", true, NULL);
-	return root;
+	m->nodes.mount_time = time(NULL);
+	m->root = node_make(m, NULL, "", true, NULL);
+	return m->root;
 }
 
 /*
@@ -277,15 +283,16 @@ struct node *nodes_init(void)
  * vectors below it). Each pass frees at least every leaf; the tree is a few
  * levels deep.
  */
-void nodes_fini(void)
+void nodes_fini(struct fs_mount *m)
 {
+	struct node_table *t = &m->nodes;
 	bool freed = true;
 	size_t i;
 
-	while (nr_nodes && freed) {
+	while (t->nr_nodes && freed) {
 		freed = false;
-		for (i = 0; i < nr_buckets; i++) {
-			struct node **p = &buckets[i], *n;
+		for (i = 0; i < t->nr_buckets; i++) {
+			struct node **p = &t->buckets[i], *n;
 
 			while ((n = *p)) {
 				if (n->nchild) {
@@ -293,7 +300,7 @@ void nodes_fini(void)
 					continue;
 				}
 				*p = n->hnext;
-				nr_nodes--;
+				t->nr_nodes--;
 				if (n->parent)
 					n->parent->nchild--;
 				node_release(n);
@@ -301,9 +308,9 @@ void nodes_fini(void)
 			}
 		}
 	}
-	free(buckets);
-	buckets = NULL;
-	nr_buckets = nr_nodes = 0;
-	root = NULL;
-	next_ino = FUSE_ROOT_ID;
+	free(t->buckets);
+	t->buckets = NULL;
+	t->nr_buckets = t->nr_nodes = 0;
+	m->root = NULL;
+	t->next_ino = FUSE_ROOT_ID;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "core/list.h"
 #include "fs/fs.h"
@@ -33,6 +34,7 @@
 
 struct node;
 struct fs_dev;
+struct fs_mount;
 
 /* A text file's writer, between write() calls (see fs/attr.c). */
 enum text_wstate {
@@ -127,7 +129,17 @@ typedef int (*node_list_fn)(struct node *dir,
 			    void (*emit)(void *arg, const char *name),
 			    void *arg);
 
+/* The mount's nodes by inode number (fs/nodes.c). */
+struct node_table {
+	struct node **buckets;
+	size_t nr_buckets; /* a power of two */
+	size_t nr_nodes;
+	fuse_ino_t next_ino;
+	time_t mount_time; /* shown as every node's times */
+};
+
 struct node {
+	struct fs_mount *mount; /* the mount it shows in */
 	fuse_ino_t ino; /* never reused */
 	uint64_t nlookup; /* lookups the kernel holds (see forget) */
 	unsigned int nopen; /* files open on it */
@@ -158,10 +170,11 @@ struct node {
 	unsigned int width; /* and its width in bytes */
 };
 
-struct node *nodes_init(void);
+/* The root of m's tree, into m->root; NULL on ENOMEM. */
+struct node *nodes_init(struct fs_mount *m);
 /* Free every node, leaves first (their drop runs), and the table. */
-void nodes_fini(void);
-struct node *node_get(fuse_ino_t ino);
+void nodes_fini(struct fs_mount *m);
+struct node *node_get(struct fs_mount *m, fuse_ino_t ino);
 /* A new child of parent (appended, holding parent); NULL on ENOMEM. */
 struct node *node_new(struct node *parent, const char *name, bool dir,
 		      const struct file_ops *ops);
@@ -189,10 +202,10 @@ struct node *node_child(struct node *dir, const char *name);
 const char *node_path(const struct node *n, char *buf, size_t size);
 void node_stat(const struct node *n, struct stat *st);
 /* Nodes allocated now (tests: memory that does not grow with churn). */
-size_t nodes_count(void);
+size_t nodes_count(const struct fs_mount *m);
 
 /* fs/ops.c: release the files still open when the loop ends. */
-void handles_fini(void);
+void handles_fini(struct fs_mount *m);
 
 /* ---- fs/attr.c: text files over show/store ---- */
 
@@ -247,6 +260,6 @@ bool dma_is_root(const struct node *dir);
 int dma_mkdir(struct node *dir, const char *name, struct node **out);
 int dma_rmdir(struct node *dir, const char *name);
 /* Unmap and free every buffer (before the devices close). */
-void dma_files_fini(void);
+void dma_files_fini(struct fs_mount *m);
 
 #endif

@@ -21,23 +21,16 @@
 
 #include "core/log.h"
 #include "fs/device.h"
+#include "fs/mount.h"
 #include "fs/notify.h"
 
-struct note {
+struct notify_note {
 	fuse_ino_t parent;
 	char name[VFIO_BDF_LEN];
-	struct note *next;
+	struct notify_note *next;
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fuse_session *session;
-static struct note *notes, **notes_tail = &notes;
-static bool busy; /* the thread is sending */
-static bool have_thread; /* a thread to join (running, or ended) */
-static pthread_t thread;
-static bool off = true; /* before start, after stop: nothing sent */
-
-static void note_send(const struct note *n)
+static void note_send(struct fuse_session *se, const struct notify_note *n)
 {
 	int res;
 
@@ -46,7 +39,7 @@ static void note_send(const struct note *n)
 	 * while a file of the directory is open; the entry is dropped either
 	 * way, and the open files answer ENODEV.
 	 */
-	res = fuse_lowlevel_notify_inval_entry(session, n->parent, n->name,
+	res = fuse_lowlevel_notify_inval_entry(se, n->parent, n->name,
 					       strlen(n->name));
 	/* -ENOENT: the kernel had nothing cached under that name. */
 	if (res < 0 && res != -ENOENT)
@@ -56,34 +49,36 @@ static void note_send(const struct note *n)
 
 static void *notifier_main(void *arg)
 {
-	struct note *n;
+	struct fs_mount *m = arg;
+	struct fs_notify *q = &m->notify;
+	struct notify_note *n;
 
-	pthread_mutex_lock(&lock);
-	while ((n = notes) && !off) {
-		notes = n->next;
-		if (!notes)
-			notes_tail = &notes;
-		pthread_mutex_unlock(&lock);
-		note_send(n);
+	pthread_mutex_lock(&q->lock);
+	while ((n = q->notes) && !q->off) {
+		q->notes = n->next;
+		if (!q->notes)
+			q->notes_tail = &q->notes;
+		pthread_mutex_unlock(&q->lock);
+		note_send(m->se, n);
 		free(n);
-		pthread_mutex_lock(&lock);
+		pthread_mutex_lock(&q->lock);
 	}
-	busy = false;
-	pthread_mutex_unlock(&lock);
+	q->busy = false;
+	pthread_mutex_unlock(&q->lock);
 	return NULL;
 }
 
-void notify_start(struct fuse_session *se)
+void notify_start(struct fs_mount *m)
 {
-	pthread_mutex_lock(&lock);
-	session = se;
-	off = false;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&m->notify.lock);
+	m->notify.off = false;
+	pthread_mutex_unlock(&m->notify.lock);
 }
 
-void notify_entry(fuse_ino_t parent, const char *name)
+void notify_entry(struct fs_mount *m, fuse_ino_t parent, const char *name)
 {
-	struct note *n;
+	struct fs_notify *q = &m->notify;
+	struct notify_note *n;
 	int res = 0;
 
 	n = calloc(1, sizeof(*n));
@@ -91,57 +86,59 @@ void notify_entry(fuse_ino_t parent, const char *name)
 		return; /* dentries expire within a second anyway */
 	n->parent = parent;
 	snprintf(n->name, sizeof(n->name), "%s", name);
-	pthread_mutex_lock(&lock);
-	if (off) {
-		pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&q->lock);
+	if (q->off) {
+		pthread_mutex_unlock(&q->lock);
 		free(n);
 		return;
 	}
-	*notes_tail = n;
-	notes_tail = &n->next;
-	if (!busy) {
+	*q->notes_tail = n;
+	q->notes_tail = &n->next;
+	if (!q->busy) {
 		/* The last thread has sent all it had: reap it first. */
-		if (have_thread)
-			pthread_join(thread, NULL);
-		res = pthread_create(&thread, NULL, notifier_main, NULL);
-		have_thread = busy = !res;
+		if (q->have_thread)
+			pthread_join(q->thread, NULL);
+		res = pthread_create(&q->thread, NULL, notifier_main, m);
+		q->have_thread = q->busy = !res;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&q->lock);
 	if (res)
 		log_warn("%s: no notifier thread: %s; the kernel may show the "
 			 "old entry for a second",
 			 name, strerror(res));
 }
 
-void notify_stop(void)
+void notify_stop(struct fs_mount *m)
 {
-	struct note *n;
+	struct fs_notify *q = &m->notify;
+	struct notify_note *n;
 
-	pthread_mutex_lock(&lock);
-	off = true;
-	while ((n = notes)) {
-		notes = n->next;
+	pthread_mutex_lock(&q->lock);
+	q->off = true;
+	while ((n = q->notes)) {
+		q->notes = n->next;
 		free(n);
 	}
-	notes_tail = &notes;
-	pthread_mutex_unlock(&lock);
+	q->notes_tail = &q->notes;
+	pthread_mutex_unlock(&q->lock);
 }
 
-bool notify_join(unsigned int timeout_s)
+bool notify_join(struct fs_mount *m, unsigned int timeout_s)
 {
+	struct fs_notify *q = &m->notify;
 	struct timespec ts;
 	int res;
 
-	if (!have_thread)
+	if (!q->have_thread)
 		return true;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += timeout_s;
-	res = pthread_timedjoin_np(thread, NULL, &ts);
+	res = pthread_timedjoin_np(q->thread, NULL, &ts);
 	if (res) {
 		log_warn("hot-plug notifier thread did not end: %s",
 			 strerror(res));
 		return false;
 	}
-	have_thread = false;
+	q->have_thread = false;
 	return true;
 }

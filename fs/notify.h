@@ -11,13 +11,13 @@
 #include "fs/fs.h"
 
 /* After daemonizing (threads do not survive a fork). */
-void notify_start(struct fuse_session *se);
+void notify_start(struct fs_mount *m);
 /* Send nothing more: what is queued is dropped. */
-void notify_stop(void);
+void notify_stop(struct fs_mount *m);
 /*
  * After the session's fd is closed: wait (at most timeout_s) for the thread
  * to end. False if it did not: the session must then not be destroyed.
  */
-bool notify_join(unsigned int timeout_s);
+bool notify_join(struct fs_mount *m, unsigned int timeout_s);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "fs/mount.h"
 #include "fs/nodes.h"
 
 /*
@@ -27,8 +28,11 @@ static double cache_timeout(const struct node *n)
 	return n->dir && !n->uncached ? 1.0 : 0.0;
 }
 
-/* Files still open at exit get no release from the kernel: keep a list. */
-static struct list_head open_handles = LIST_HEAD_INIT(open_handles);
+/* The mount a request is for: its session's userdata (fs/main.c). */
+static struct fs_mount *mount_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
 
 static void handle_free(struct handle *h)
 {
@@ -43,16 +47,19 @@ static void handle_free(struct handle *h)
 	node_close(n);
 }
 
-void handles_fini(void)
+/* Files still open at exit get no release from the kernel: m keeps a list. */
+void handles_fini(struct fs_mount *m)
 {
-	while (!list_empty(&open_handles))
-		handle_free(
-			list_first_entry(&open_handles, struct handle, link));
+	struct handle *h, *tmp;
+
+	list_for_each_entry_safe (h, tmp, &m->open_handles, link)
+		handle_free(h);
 }
 
-static void log_refused(fuse_ino_t parent, const char *name, const char *op)
+static void log_refused(fuse_req_t req, fuse_ino_t parent, const char *name,
+			const char *op)
 {
-	struct node *dir = node_get(parent);
+	struct node *dir = node_get(mount_of(req), parent);
 	char path[PATH_MAX];
 
 	log_info("%s%s%s: %s refused: not allowed on vfiofs",
@@ -101,7 +108,7 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct node *dir = node_get(parent), *n;
+	struct node *dir = node_get(mount_of(req), parent), *n;
 	int res;
 
 	if (!dir) {
@@ -134,7 +141,7 @@ static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	struct node *n = node_get(ino);
+	struct node *n = node_get(mount_of(req), ino);
 
 	if (n)
 		node_forget(n, nlookup);
@@ -147,7 +154,7 @@ static void fs_forget_multi(fuse_req_t req, size_t count,
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		struct node *n = node_get(forgets[i].ino);
+		struct node *n = node_get(mount_of(req), forgets[i].ino);
 
 		if (n)
 			node_forget(n, forgets[i].nlookup);
@@ -158,7 +165,7 @@ static void fs_forget_multi(fuse_req_t req, size_t count,
 static void fs_getattr(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
-	struct node *n = node_get(ino);
+	struct node *n = node_get(mount_of(req), ino);
 	struct stat st;
 
 	if (!n) {
@@ -176,7 +183,7 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino,
 static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
 {
-	struct node *n = node_get(ino);
+	struct node *n = node_get(mount_of(req), ino);
 	char path[PATH_MAX];
 	struct stat st;
 
@@ -255,7 +262,7 @@ static void fill_name(void *arg, const char *name)
 static void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	struct node *dir = node_get(ino), *c;
+	struct node *dir = node_get(mount_of(req), ino), *c;
 	size_t pos = 0;
 	off_t idx = 0;
 	char *buf;
@@ -313,7 +320,7 @@ out:
 /* The links of .sysfs (fs/file_sysfs.c). */
 static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct node *n = node_get(ino);
+	struct node *n = node_get(mount_of(req), ino);
 	char target[PATH_MAX];
 	int len;
 
@@ -335,7 +342,7 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 
 static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct node *n = node_get(ino);
+	struct node *n = node_get(mount_of(req), ino);
 	int acc = fi->flags & O_ACCMODE;
 	char path[PATH_MAX];
 	struct handle *h;
@@ -380,7 +387,7 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	node_open(n);
-	list_add(&h->link, &open_handles);
+	list_add(&h->link, &n->mount->open_handles);
 	fi->fh = (uintptr_t)h;
 	/* Every read and write reaches the handler: no page cache. O_TRUNC
 	 * is ignored: shell redirection never truncates a device. */
@@ -509,14 +516,14 @@ static void fs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 static void fs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 		     mode_t mode, dev_t rdev)
 {
-	log_refused(parent, name, "mknod");
+	log_refused(req, parent, name, "mknod");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		     mode_t mode)
 {
-	struct node *dir = node_get(parent), *n;
+	struct node *dir = node_get(mount_of(req), parent), *n;
 	int res;
 
 	/* dma/ is the one place where directories are made: buffers. */
@@ -528,30 +535,32 @@ static void fs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 			reply_entry(req, n);
 		return;
 	}
-	log_refused(parent, name, "mkdir");
+	log_refused(req, parent, name, "mkdir");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	log_refused(parent, name, "unlink");
+	log_refused(req, parent, name, "unlink");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	if (dma_is_root(node_get(parent))) {
-		fuse_reply_err(req, -dma_rmdir(node_get(parent), name));
+	struct node *dir = node_get(mount_of(req), parent);
+
+	if (dma_is_root(dir)) {
+		fuse_reply_err(req, -dma_rmdir(dir, name));
 		return;
 	}
-	log_refused(parent, name, "rmdir");
+	log_refused(req, parent, name, "rmdir");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 		       const char *name)
 {
-	log_refused(parent, name, "symlink");
+	log_refused(req, parent, name, "symlink");
 	fuse_reply_err(req, EPERM);
 }
 
@@ -559,21 +568,21 @@ static void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      fuse_ino_t newparent, const char *newname,
 		      unsigned int flags)
 {
-	log_refused(parent, name, "rename");
+	log_refused(req, parent, name, "rename");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		    const char *newname)
 {
-	log_refused(newparent, newname, "link");
+	log_refused(req, newparent, newname, "link");
 	fuse_reply_err(req, EPERM);
 }
 
 static void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      mode_t mode, struct fuse_file_info *fi)
 {
-	log_refused(parent, name, "create");
+	log_refused(req, parent, name, "create");
 	fuse_reply_err(req, EPERM);
 }
 

@@ -7,8 +7,7 @@
 #include <errno.h>
 
 #include "fs/fs.h"
-
-static struct list_head parked_list = LIST_HEAD_INIT(parked_list);
+#include "fs/mount.h"
 
 /* Answer a parked request from the loop's side and tell its owner. */
 static void parked_cancel(struct parked *p, int err)
@@ -33,10 +32,12 @@ static void parked_interrupted(fuse_req_t req, void *data)
 void loop_park(struct parked *p, fuse_req_t req, parked_cancel_fn cancel,
 	       void *arg)
 {
+	struct fs_mount *m = fuse_req_userdata(req);
+
 	p->req = req;
 	p->cancel = cancel;
 	p->arg = arg;
-	list_add_tail(&p->link, &parked_list);
+	list_add_tail(&p->link, &m->loop.parked);
 	/* May call parked_interrupted right away if already interrupted. */
 	fuse_req_interrupt_func(req, parked_interrupted, p);
 }
@@ -48,10 +49,10 @@ fuse_req_t loop_unpark(struct parked *p)
 	return p->req;
 }
 
-void loop_cancel_parked(int err)
+void loop_cancel_parked(struct fs_mount *m, int err)
 {
-	while (!list_empty(&parked_list))
-		parked_cancel(list_first_entry(&parked_list, struct parked,
+	while (!list_empty(&m->loop.parked))
+		parked_cancel(list_first_entry(&m->loop.parked, struct parked,
 					       link),
 			      err);
 }

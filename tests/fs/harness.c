@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/sys.h"
 #include "fs/device.h"
+#include "fs/mount.h"
 #include "tests/fs/harness.h"
 
 bool h_verbose;
@@ -44,8 +45,8 @@ static void die(const char *fmt, ...)
 
 /* ---- what fs/main.c and core/log.c would define ---- */
 
-struct fs_opts fs_opts;
-struct vfio_container fs_container;
+/* The one mount the harness serves: every request's userdata. */
+static struct fs_mount mount;
 enum log_level log_max = LOG_LVL_DEBUG;
 
 void log_use_syslog(void)
@@ -213,6 +214,11 @@ int fuse_lowlevel_notify_inval_inode(struct fuse_session *se, fuse_ino_t ino,
 	return 0;
 }
 
+void *fuse_req_userdata(fuse_req_t r)
+{
+	return &mount;
+}
+
 void fuse_req_interrupt_func(fuse_req_t r, fuse_interrupt_func_t f, void *data)
 {
 	r->ifunc = f;
@@ -230,7 +236,8 @@ struct watch {
 static struct watch watches[1024];
 static int nr_watches;
 
-int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg)
+int loop_add_fd_events(struct fs_mount *m, int fd, uint32_t events,
+		       loop_fd_cb cb, void *arg)
 {
 	int i;
 
@@ -242,12 +249,12 @@ int loop_add_fd_events(int fd, uint32_t events, loop_fd_cb cb, void *arg)
 	return 0;
 }
 
-int loop_add_fd(int fd, loop_fd_cb cb, void *arg)
+int loop_add_fd(struct fs_mount *m, int fd, loop_fd_cb cb, void *arg)
 {
-	return loop_add_fd_events(fd, 1, cb, arg);
+	return loop_add_fd_events(m, fd, 1, cb, arg);
 }
 
-int loop_del_fd(int fd)
+int loop_del_fd(struct fs_mount *m, int fd)
 {
 	int i;
 
@@ -260,12 +267,7 @@ int loop_del_fd(int fd)
 	return -ENOENT;
 }
 
-struct fuse_session *loop_session(void)
-{
-	return NULL;
-}
-
-void loop_exit(void)
+void loop_exit(struct fs_mount *m)
 {
 }
 
@@ -475,7 +477,7 @@ static struct vfio_device *fake_device(const char *bdf, int slot)
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 	d->fd = DEV_FD0 + slot;
 	d->req_fd = -1;
-	d->container = &fs_container;
+	d->container = &mount.container;
 	d->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 	d->num_regions = VFIO_PCI_NUM_REGIONS;
 	d->num_irqs = 5;
@@ -573,7 +575,7 @@ bool h_dev_shown(int dev)
 static void k_unhash_ino(fuse_ino_t parent, const char *name);
 
 /* fs/device.c tells the kernel here: the entry of parent is dropped. */
-void notify_entry(fuse_ino_t parent, const char *name)
+void notify_entry(struct fs_mount *m, fuse_ino_t parent, const char *name)
 {
 	k_unhash_ino(parent, name);
 }
@@ -1216,7 +1218,7 @@ int k_pending(void)
 
 size_t h_nodes(void)
 {
-	return nodes_count();
+	return nodes_count(&mount);
 }
 
 static size_t tree_count(const struct node *n)
@@ -1274,16 +1276,16 @@ void h_mount(void)
 		fake_tree();
 		tree_made = true;
 	}
-	memset(&fs_container, 0, sizeof(fs_container));
-	fs_container.fd = CONTAINER_FD;
-	fs_container.iommufd_fd = -1;
-	fs_container.iommu_set = true;
-	fs_container.opts.nommap = true;
-	fs_container.opts.bulk_width = 4;
-	fs_opts = (struct fs_opts){ .uid = 0, .gid = 0, .umask = 022 };
-	root = nodes_init();
+	fs_mount_init(&mount);
+	mount.container.fd = CONTAINER_FD;
+	mount.container.iommufd_fd = -1;
+	mount.container.iommu_set = true;
+	mount.container.opts.nommap = true;
+	mount.container.opts.bulk_width = 4;
+	mount.owner = (struct fs_opts){ .uid = 0, .gid = 0, .umask = 022 };
+	root = nodes_init(&mount);
 	CHECK(root);
-	CHECK(dma_tree_add(root, &fs_container) == 0);
+	CHECK(dma_tree_add(root, &mount.container) == 0);
 	CHECK(sysfs_tree_init(root) == 0);
 	nr_devs = nr_k = nr_f = nr_watches = 0;
 	CHECK(h_dev_add(bdfs[0]) == 0);
@@ -1298,11 +1300,11 @@ void h_umount(void)
 	for (i = 0; i < nr_devs; i++)
 		if (devs[i].fd)
 			irq_device_gone(devs[i].fd);
-	loop_cancel_parked(EINTR);
+	loop_cancel_parked(&mount, EINTR);
 	CHECK(!pending);
-	handles_fini();
-	dma_files_fini();
-	nodes_fini();
+	handles_fini(&mount);
+	dma_files_fini(&mount);
+	nodes_fini(&mount);
 	CHECK(nr_watches == 0);
 	memset(F, 0, sizeof(F));
 	memset(K, 0, sizeof(K));
