@@ -174,7 +174,6 @@ int dma_tree_add(struct node *root, struct vfio_container *c)
 	dma_root->mode = 0755; /* writable, so `mkdir` passes permissions */
 	dma_root->uncached = true; /* buffers come and go */
 	vfio_dma_pool_init(&pool, c, vfio_dma_limit(c));
-	c->dma = &pool;
 	return 0;
 }
 
@@ -236,7 +235,7 @@ int dma_mkdir(struct node *dir, const char *name, struct node **out)
 	if (!d->b || !node_new(n, "size", false, &size_attr) ||
 	    !node_new(n, "data", false, &data_ops) ||
 	    !node_new(n, "iova", false,
-		      pool.c->noiommu ? &iova_phys_attr : &iova_attr)) {
+		      vfio_dma_phys(&pool) ? &iova_phys_attr : &iova_attr)) {
 		if (d->b)
 			vfio_dma_buf_free(&pool, d->b);
 		node_discard(n);
@@ -272,6 +271,5 @@ void dma_files_fini(void)
 	if (!dma_root)
 		return;
 	vfio_dma_pool_fini(&pool);
-	pool.c->dma = NULL;
 	dma_root = NULL;
 }

@@ -96,16 +96,13 @@ static struct fs_dev *device_show(struct vfio_device *d)
 
 static int device_add(const char *bdf)
 {
-	unsigned int wait = fs_container.opts.wait_ms;
 	struct vfio_device *d;
 	struct fs_dev *dev;
 	int res;
 
 	/* The group node may come a little after the bind: the retry timer
 	 * waits for it, not the loop. */
-	fs_container.opts.wait_ms = HOTPLUG_WAIT_MS;
-	res = vfio_device_open(&fs_container, bdf, &d);
-	fs_container.opts.wait_ms = wait;
+	res = vfio_device_open(&fs_container, bdf, HOTPLUG_WAIT_MS, &d);
 	if (res < 0) {
 		/* The core said why in the line before. */
 		log_warn("%s: bound to vfio-pci, not opened yet; tried again "

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/dma.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "fs/device.h"
@@ -1275,8 +1276,8 @@ void h_mount(void)
 		tree_made = true;
 	}
 	memset(&fs_container, 0, sizeof(fs_container));
+	fs_container.ops = &vfio_type1_ops;
 	fs_container.fd = CONTAINER_FD;
-	fs_container.iommufd_fd = -1;
 	fs_container.iommu_set = true;
 	fs_container.opts.nommap = true;
 	fs_container.opts.bulk_width = 4;
