@@ -514,6 +514,25 @@ static void test_lost_and_remapped(void **state)
 	assert_int_equal(pool.used, 0);
 }
 
+/* The pool hears of the IOMMU through the container, not from backends. */
+static void test_listens_on_container(void **state)
+{
+	struct vfio_dma_buf *a = vfio_dma_buf_new(&pool);
+
+	assert_ptr_equal(cont.on_iommu_arg, &pool);
+	assert_int_equal(vfio_dma_alloc(&pool, a, PG), 0);
+	vfio_container_iommu(&cont, false);
+	assert_false(cont.iommu_set);
+	assert_false(a->mapped);
+	vfio_container_iommu(&cont, true);
+	assert_true(cont.iommu_set);
+	assert_true(a->mapped);
+	assert_int_equal(k.maps, 2);
+	vfio_dma_pool_fini(&pool);
+	assert_null(cont.on_iommu);
+	assert_null(cont.on_iommu_arg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +555,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_iommu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagemap_entry, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_listens_on_container,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noiommu_alloc, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lost_and_remapped, setup,
