@@ -70,7 +70,8 @@ struct vfio_container {
 	/* Widest pread/pwrite access vfio-pci makes whole (0: 8); see
 	 * vfio_region_fd_width. From the running kernel's release. */
 	unsigned int fd_width;
-	/* Told when the IOMMU comes or goes (the DMA pool: core/dma.h). */
+	/* Told when an IOMMU comes, or goes with its mappings (the DMA
+	 * pool, core/dma.h, is the one listener). */
 	void (*on_iommu)(void *arg, bool up);
 	void *on_iommu_arg;
 	/* The devices open in it (not released): a hot reset finds the
