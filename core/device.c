@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/iommufd.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "core/sysfs.h"
@@ -238,54 +238,6 @@ static void unmap_all(struct vfio_device *d)
 	}
 }
 
-/* Whether the device takes the mount's VF token (-o vf_token). */
-static bool takes_token(const struct vfio_container *c, enum sysfs_sriov role)
-{
-	return c->opts.vf_token_set &&
-	       (role == SYSFS_SRIOV_PF || role == SYSFS_SRIOV_VF);
-}
-
-/*
- * The device fd from its group: VFIO_GROUP_GET_DEVICE_FD with "BDF", or
- * "BDF vf_token=UUID" for an SR-IOV PF or VF (vfio_pci_core_match).
- */
-static int group_device_fd(struct vfio_device *d)
-{
-	const struct vfio_container *c = d->container;
-	enum sysfs_sriov role = c->opts.vf_token_set ?
-					sysfs_sriov_role(d->bdf) :
-					SYSFS_SRIOV_NONE;
-	char name[VFIO_BDF_LEN + 48];
-	int fd, err;
-
-	if (takes_token(c, role))
-		snprintf(name, sizeof(name), "%s vf_token=%s", d->bdf,
-			 c->opts.vf_token_str);
-	else
-		snprintf(name, sizeof(name), "%s", d->bdf);
-	fd = sys->ioctl(d->group->fd, VFIO_GROUP_GET_DEVICE_FD, name);
-	if (fd >= 0)
-		return fd;
-	err = -errno;
-	if (err == -EACCES && takes_token(c, role))
-		log_err("%s: the VF token (-o vf_token) was refused: it is not "
-			"the one the %s's owner set",
-			d->bdf, role == SYSFS_SRIOV_VF ? "PF" : "VFs");
-	else if (err == -EACCES &&
-		 (role = sysfs_sriov_role(d->bdf)) == SYSFS_SRIOV_VF)
-		log_err("%s: an SR-IOV VF whose PF is on vfio-pci opens only "
-			"with the VF token its PF's owner set (-o "
-			"vf_token=UUID)",
-			d->bdf);
-	else if (err == -EACCES && role == SYSFS_SRIOV_PF)
-		log_err("%s: an SR-IOV PF whose VFs are in use opens only with "
-			"their VF token (-o vf_token=UUID)",
-			d->bdf);
-	else
-		log_err("%s: get device fd: %s", d->bdf, strerror(-err));
-	return err;
-}
-
 /*
  * A PF with -o vf_token: set the token (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN)
  * so that its VFs can be opened, by anyone who knows it. Not fatal.
@@ -339,13 +291,119 @@ static int bound_to_vfio(const char *bdf)
 	return -ENODEV;
 }
 
-int vfio_device_open(struct vfio_container *c, const char *bdf,
-		     struct vfio_device **out)
+/* A new record for bdf in c, not yet open (fds -1). */
+static struct vfio_device *device_new(struct vfio_container *c, const char *bdf,
+				      int gid)
+{
+	struct vfio_device *d = calloc(1, sizeof(*d));
+	unsigned int i;
+
+	if (!d) {
+		log_err("%s: out of memory", bdf);
+		return NULL;
+	}
+	strcpy(d->bdf, bdf);
+	d->fd = -1;
+	d->req_fd = -1;
+	d->container = c;
+	d->group_id = gid;
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
+		d->regions[i].index = i;
+	return d;
+}
+
+/* The device fd, through the backend: attached first (group, IOAS). */
+static int device_fd_get(struct vfio_device *d, unsigned int wait_ms)
+{
+	struct vfio_container *c = d->container;
+	int fd, err;
+
+	err = c->ops->attach(c, d, wait_ms);
+	if (err)
+		return err;
+	d->attached = true;
+	fd = c->ops->device_fd(c, d, wait_ms);
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	return 0;
+}
+
+/* VFIO_DEVICE_GET_INFO and each region's info (named if implemented). */
+static int device_info(struct vfio_device *d)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
+	unsigned int i;
+	int err;
+
+	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di) < 0) {
+		err = -errno;
+		log_err("%s: device info: %s", d->bdf, strerror(-err));
+		return err;
+	}
+	d->flags = di.flags;
+	d->num_regions = di.num_regions;
+	d->num_irqs = di.num_irqs;
+	if (!(di.flags & VFIO_DEVICE_FLAGS_PCI))
+		log_warn("%s: not a PCI device to VFIO", d->bdf);
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < di.num_regions; i++) {
+		struct vfio_region *r = &d->regions[i];
+
+		if (i == VFIO_PCI_VGA_REGION_INDEX)
+			continue;
+		err = region_info(d, r);
+		if (err) {
+			log_err("%s: region %u info: %s", d->bdf, i,
+				strerror(-err));
+			return err;
+		}
+		if (r->size)
+			strcpy(r->name, region_name(i));
+	}
+	return 0;
+}
+
+/* BARs mapped (unless nommap), identity read, interrupts, enabled. */
+static int device_setup(struct vfio_device *d)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
+		bar_kind(d, &d->regions[i]);
+		/* The ROM is never mapped: it needs its enable bit set. */
+		if (!d->container->opts.nommap && d->regions[i].size)
+			region_map(d, &d->regions[i]);
+	}
+	/* The identity registers, read once, as sysfs does (and vfio-pci
+	 * answers vendor and device from its own copy anyway). */
+	err = cfg_read(d, 0, d->ids, sizeof(d->ids));
+	if (err) {
+		log_err("%s: config header: %s", d->bdf, strerror(-err));
+		return err;
+	}
+	/* Before enable, which leaves INTx enabled only when it is served. */
+	err = vfio_irqs_init(d);
+	if (err)
+		log_warn("%s: interrupts: %s", d->bdf, strerror(-err));
+	err = vfio_device_enable(d);
+	if (err) {
+		log_err("%s: enable: %s", d->bdf, strerror(-err));
+		return err;
+	}
+	/* Not fatal: without it an unbind waits for the hot-plug rescan. */
+	err = vfio_device_req_eventfd(d);
+	if (err < 0)
+		log_warn("%s: no request interrupt: %s", d->bdf,
+			 strerror(-err));
+	return 0;
+}
+
+int vfio_device_open(struct vfio_container *c, const char *bdf,
+		     unsigned int wait_ms, struct vfio_device **out)
+{
 	struct vfio_device *d;
 	int gid, err;
-	unsigned int i;
 
 	*out = NULL;
 	if (!sysfs_is_bdf(bdf))
@@ -358,95 +416,29 @@ int vfio_device_open(struct vfio_container *c, const char *bdf,
 		log_err("%s: no IOMMU group: %s", bdf, strerror(-gid));
 		return gid;
 	}
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		log_err("%s: out of memory", bdf);
+	d = device_new(c, bdf, gid);
+	if (!d)
 		return -ENOMEM;
+	err = device_fd_get(d, wait_ms);
+	if (!err) {
+		set_vf_token(d);
+		err = device_info(d);
 	}
-	strcpy(d->bdf, bdf);
-	d->fd = -1;
-	d->req_fd = -1;
-	d->container = c;
-	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
-		d->regions[i].index = i;
-	err = vfio_group_get(c, gid, &d->group);
-	if (err)
-		goto fail;
-	if (c->iommufd) {
-		/* Its own file, bound to the mount's IOAS (failures logged). */
-		d->fd = iommufd_device_open(c, bdf, gid);
-		if (d->fd < 0) {
-			err = d->fd;
-			d->fd = -1;
-			goto fail;
-		}
-	} else {
-		d->fd = group_device_fd(d);
-		if (d->fd < 0) {
-			err = d->fd;
-			d->fd = -1;
-			goto fail;
-		}
-	}
-	set_vf_token(d);
-	if (sys->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di) < 0) {
-		err = -errno;
-		log_err("%s: device info: %s", bdf, strerror(-err));
-		goto fail;
-	}
-	d->flags = di.flags;
-	d->num_regions = di.num_regions;
-	d->num_irqs = di.num_irqs;
-	if (!(di.flags & VFIO_DEVICE_FLAGS_PCI))
-		log_warn("%s: not a PCI device to VFIO", bdf);
-
-	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < di.num_regions; i++) {
-		struct vfio_region *r = &d->regions[i];
-
-		if (i == VFIO_PCI_VGA_REGION_INDEX)
-			continue;
-		err = region_info(d, r);
-		if (err) {
-			log_err("%s: region %u info: %s", bdf, i,
-				strerror(-err));
-			goto fail;
-		}
-		if (r->size)
-			strcpy(r->name, region_name(i));
-	}
-	for (i = 0; i <= VFIO_PCI_BAR5_REGION_INDEX; i++) {
-		bar_kind(d, &d->regions[i]);
-		/* The ROM is never mapped: it needs its enable bit set. */
-		if (!c->opts.nommap && d->regions[i].size)
-			region_map(d, &d->regions[i]);
-	}
-	/* The identity registers, read once, as sysfs does (and vfio-pci
-	 * answers vendor and device from its own copy anyway). */
-	err = cfg_read(d, 0, d->ids, sizeof(d->ids));
+	if (!err)
+		err = device_setup(d);
 	if (err) {
-		log_err("%s: config header: %s", bdf, strerror(-err));
-		goto fail;
+		vfio_device_close(d);
+		return err;
 	}
-	/* Before enable: it needs to know whether INTx is served. */
-	err = vfio_irqs_init(d);
-	if (err)
-		log_warn("%s: interrupts: %s", bdf, strerror(-err));
-	err = vfio_device_enable(d);
-	if (err) {
-		log_err("%s: enable: %s", bdf, strerror(-err));
-		goto fail;
-	}
-	/* Not fatal: without it an unbind waits for the hot-plug rescan. */
-	err = vfio_device_req_eventfd(d);
-	if (err < 0)
-		log_warn("%s: no request interrupt: %s", bdf, strerror(-err));
 	d->next = c->devices;
 	c->devices = d;
 	*out = d;
 	return 0;
-fail:
-	vfio_device_close(d);
-	return err;
+}
+
+int vfio_device_group(const struct vfio_device *d)
+{
+	return d->attached ? d->group_id : -1;
 }
 
 int vfio_device_req_eventfd(struct vfio_device *d)
@@ -516,9 +508,9 @@ void vfio_device_release(struct vfio_device *d)
 		sys->close(d->req_fd);
 	d->req_fd = -1;
 	/* The group too: an open group keeps host drivers off its devices. */
-	if (d->group)
-		vfio_group_put(d->container, d->group);
-	d->group = NULL;
+	if (d->attached)
+		d->container->ops->detach(d->container, d);
+	d->attached = false;
 	d->released = true;
 }
 

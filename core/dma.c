@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * DMA buffers: anonymous memory, pinned and mapped into the container's
- * IOMMU with VFIO_IOMMU_MAP_DMA (in iommufd mode into the IOAS with
- * IOMMU_IOAS_MAP), at IOVAs picked first-fit from 1 MiB up within the ranges
- * the container (the IOAS) reports valid.
+ * DMA buffers: anonymous memory, pinned and mapped through the container's
+ * IOMMU backend (core/iommu.h) at IOVAs picked first-fit from 1 MiB up
+ * within the ranges the IOMMU reports valid; or, where the backend has no
+ * IOMMU, memory it allocates at a physical address.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "core/dma.h"
-#include "core/dma_noiommu.h"
-#include "core/iommufd.h"
+#include "core/iommu.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/sys.h"
 
-#define INFO_MAX 4096 /* VFIO_IOMMU_GET_INFO with its capability chain */
+_Static_assert(DMA_MAX_RANGES >= VFIO_MAX_IOVA_RANGES, "the pool keeps every "
+						       "range the IOMMU gives");
 
 /* Without the capability: all of a 48-bit space but the x86 MSI window. */
 static const struct vfio_iova_range default_ranges[] = {
@@ -104,6 +104,14 @@ uint64_t vfio_dma_limit(const struct vfio_container *c)
 				       vfio_dma_default_limit();
 }
 
+static void pool_on_iommu(void *arg, bool up)
+{
+	if (up)
+		vfio_dma_remap(arg);
+	else
+		vfio_dma_lost(arg);
+}
+
 void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,
 			uint64_t limit)
 {
@@ -115,94 +123,37 @@ void vfio_dma_pool_init(struct vfio_dma_pool *p, struct vfio_container *c,
 	p->limit = limit;
 	p->nr_ranges = sizeof(default_ranges) / sizeof(default_ranges[0]);
 	memcpy(p->ranges, default_ranges, sizeof(default_ranges));
+	c->on_iommu = pool_on_iommu;
+	c->on_iommu_arg = p;
 }
 
-/* iommufd mode: the IOAS's valid ranges (IOMMU_IOAS_IOVA_RANGES). */
-static void query_ioas(struct vfio_dma_pool *p)
+bool vfio_dma_phys(const struct vfio_dma_pool *p)
 {
-	struct vfio_iova_range r[DMA_MAX_RANGES];
-	uint64_t align = 0;
-	int n;
-
-	if (!p->c->iommu_set)
-		return;
-	n = iommufd_iova_ranges(p->c, r, DMA_MAX_RANGES, &align);
-	if (n > 0) {
-		memcpy(p->ranges, r, (size_t)n * sizeof(r[0]));
-		p->nr_ranges = (unsigned int)n;
-	}
-	/* At most the CPU's page, says the kernel; never below it here. */
-	if (align > p->page && !(align & (align - 1)))
-		p->page = align;
+	return p->c->ops && p->c->ops->dma_alloc;
 }
 
 void vfio_dma_query(struct vfio_dma_pool *p)
 {
-	struct vfio_iommu_type1_info *info;
-	uint32_t off;
-	int hops = 0;
+	struct vfio_container *c = p->c;
+	struct vfio_iommu_info info;
 
-	if (p->c->iommufd) {
-		query_ioas(p);
+	if (!c->iommu_set || !c->ops->iova_ranges)
 		return;
-	}
-	info = calloc(1, INFO_MAX);
-	if (!info)
+	memset(&info, 0, sizeof(info));
+	if (c->ops->iova_ranges(c, &info) < 0)
 		return;
-	info->argsz = INFO_MAX;
-	if (p->c->fd < 0 || !p->c->iommu_set || p->c->noiommu ||
-	    sys->ioctl(p->c->fd, VFIO_IOMMU_GET_INFO, info) < 0 ||
-	    !(info->flags & VFIO_IOMMU_INFO_CAPS)) {
-		free(info);
-		return;
+	/* At most the CPU's page, says the kernel; never below it here. */
+	if (info.page > p->page && !(info.page & (info.page - 1)))
+		p->page = info.page;
+	if (info.nr_ranges) {
+		memcpy(p->ranges, info.ranges,
+		       info.nr_ranges * sizeof(info.ranges[0]));
+		p->nr_ranges = info.nr_ranges;
 	}
-	if (info->flags & VFIO_IOMMU_INFO_PGSIZES && info->iova_pgsizes) {
-		/* The smallest page the IOMMU maps, never below the CPU's. */
-		uint64_t pg = info->iova_pgsizes & -info->iova_pgsizes;
-
-		if (pg > p->page)
-			p->page = pg;
+	if (info.avail_known) {
+		p->avail_known = true;
+		p->avail = info.avail;
 	}
-	/*
-	 * Walk the chain, bounded: a cyclic chain must not hang us. The
-	 * kernel packs capabilities at 4-byte offsets: copy, never cast.
-	 */
-	for (off = info->cap_offset; off && hops < 32; hops++) {
-		const char *base = (const char *)info + off;
-		struct vfio_info_cap_header h;
-
-		if (off < sizeof(*info) || off + sizeof(h) > INFO_MAX)
-			break;
-		memcpy(&h, base, sizeof(h));
-		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-			struct vfio_iommu_type1_info_cap_iova_range r;
-			uint32_t i, n = 0;
-			size_t at;
-
-			if (off + sizeof(r) > INFO_MAX)
-				break;
-			memcpy(&r, base, sizeof(r));
-			for (i = 0; i < r.nr_iovas && n < DMA_MAX_RANGES; i++) {
-				at = sizeof(r) + i * sizeof(p->ranges[0]);
-				if (off + at + sizeof(p->ranges[0]) > INFO_MAX)
-					break;
-				memcpy(&p->ranges[n++], base + at,
-				       sizeof(p->ranges[0]));
-			}
-			if (n)
-				p->nr_ranges = n;
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
-			struct vfio_iommu_type1_info_dma_avail a;
-
-			if (off + sizeof(a) > INFO_MAX)
-				break;
-			memcpy(&a, base, sizeof(a));
-			p->avail_known = true;
-			p->avail = a.avail;
-		}
-		off = h.next;
-	}
-	free(info);
 }
 
 static uint64_t round_up(uint64_t v, uint64_t a)
@@ -291,7 +242,7 @@ int vfio_dma_set_iova(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 {
 	if (b->mem)
 		return -EBUSY;
-	if (p->c->noiommu) {
+	if (vfio_dma_phys(p)) {
 		log_info("dma: no IOMMU: a buffer's address is its physical "
 			 "one, which cannot be chosen");
 		return -EINVAL;
@@ -319,19 +270,8 @@ int vfio_dma_set_iova(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 
 static int map_one(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
 {
-	struct vfio_iommu_type1_dma_map m = {
-		.argsz = sizeof(m),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uint64_t)(uintptr_t)b->mem,
-		.iova = b->iova,
-		.size = b->map_size,
-	};
-	int res = 0;
+	int res = p->c->ops->map(p->c, b->mem, b->map_size, b->iova);
 
-	if (p->c->iommufd)
-		res = iommufd_map(p->c, b->mem, b->map_size, b->iova);
-	else if (sys->ioctl(p->c->fd, VFIO_IOMMU_MAP_DMA, &m) < 0)
-		res = -errno;
 	if (res < 0)
 		return res;
 	b->mapped = true;
@@ -340,32 +280,142 @@ static int map_one(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
 
 static void unmap_one(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
 {
-	struct vfio_iommu_type1_dma_unmap u = {
-		.argsz = sizeof(u),
-		.iova = b->iova,
-		.size = b->map_size,
-	};
-	int res = 0;
+	int res;
 
 	if (!b->mapped)
 		return;
-	if (p->c->iommufd)
-		res = iommufd_unmap(p->c, b->iova, b->map_size);
-	else if (sys->ioctl(p->c->fd, VFIO_IOMMU_UNMAP_DMA, &u) < 0)
-		res = -errno;
+	res = p->c->ops->unmap(p->c, b->iova, b->map_size);
 	if (res < 0)
 		log_warn("dma: unmapping iova 0x%llx: %s",
 			 (unsigned long long)b->iova, strerror(-res));
 	b->mapped = false;
 }
 
-int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
-		   uint64_t size)
+/* Whether len more bytes (pinned memory, in pages) stay under the limit. */
+static bool under_limit(const struct vfio_dma_pool *p, uint64_t size,
+			uint64_t len)
 {
-	uint64_t len, iova;
+	if (len >= size && len <= p->limit && p->used <= p->limit - len)
+		return true;
+	log_info("dma: %llu bytes more would pass the limit of %llu (%llu in "
+		 "use)",
+		 (unsigned long long)len, (unsigned long long)p->limit,
+		 (unsigned long long)p->used);
+	return false;
+}
+
+/* No IOMMU: memory from the backend, at its physical address. */
+static int alloc_phys(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+		      uint64_t size)
+{
+	const struct vfio_iommu_ops *ops = p->c->ops;
+	uint64_t len = ops->dma_len(p->page, size);
+	int res;
+
+	if (!len)
+		return -EINVAL; /* cannot be contiguous (logged) */
+	if (!under_limit(p, size, len))
+		return -ENOMEM;
+	res = ops->dma_alloc(len, p->page, &b->mem, &b->iova);
+	if (res < 0)
+		return res;
+	b->map_size = len;
+	b->mapped = false; /* nothing to map: the device uses it itself */
+	b->size = size;
+	p->used += len;
+	return 0;
+}
+
+/* The IOVA of len bytes for b: the chosen one if it still fits, or one. */
+static int iova_for(const struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+		    uint64_t size, uint64_t len, uint64_t *iova)
+{
+	int res;
+
+	if (b->iova_chosen) {
+		if (!in_ranges(p, b->iova, len) ||
+		    overlap(p, b, b->iova, len)) {
+			log_info("dma: %llu bytes at iova 0x%llx leave the "
+				 "valid ranges or overlap another buffer",
+				 (unsigned long long)size,
+				 (unsigned long long)b->iova);
+			return -EINVAL;
+		}
+		*iova = b->iova;
+		return 0;
+	}
+	res = pick_iova(p, b, len, iova);
+	if (res < 0)
+		log_info("dma: no free IOVA range of %llu bytes",
+			 (unsigned long long)len);
+	return res;
+}
+
+/* Map the new memory at iova; on failure it is freed, b as before. */
+static int map_new(struct vfio_dma_pool *p, struct vfio_dma_buf *b, void *mem,
+		   uint64_t len, uint64_t iova)
+{
+	int res;
+
+	b->mem = mem;
+	b->map_size = len;
+	b->iova = iova;
+	res = map_one(p, b);
+	if (!res)
+		return 0;
+	log_info("dma: mapping %llu bytes at iova 0x%llx: %s",
+		 (unsigned long long)len, (unsigned long long)iova,
+		 strerror(-res));
+	sys->munmap(mem, len);
+	b->mem = NULL;
+	b->map_size = 0;
+	if (!b->iova_chosen)
+		b->iova = 0;
+	/* Out of lockable memory or of mappings: the limit's errno. */
+	if (res == -ENOSPC || res == -EAGAIN)
+		return -ENOMEM;
+	if (res == -EEXIST || res == -EADDRINUSE)
+		return -EINVAL; /* taken or reserved (iommufd) */
+	return res;
+}
+
+/* Through the IOMMU: anonymous memory, pinned and mapped at an IOVA. */
+static int alloc_mapped(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+			uint64_t size)
+{
+	uint64_t len = round_up(size, p->page), iova;
 	void *mem;
 	int res;
 
+	if (!under_limit(p, size, len))
+		return -ENOMEM;
+	if (p->avail_known && !p->avail) {
+		log_info("dma: the kernel allows no more DMA mappings");
+		return -ENOMEM;
+	}
+	res = iova_for(p, b, size, len, &iova);
+	if (res < 0)
+		return res;
+	/* Populated now: the pin at MAP_DMA would fault every page anyway. */
+	mem = sys->mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		res = -errno;
+		log_info("dma: allocating %llu bytes: %s",
+			 (unsigned long long)len, strerror(-res));
+		return res == -ENOMEM ? res : -ENOMEM;
+	}
+	res = map_new(p, b, mem, len, iova);
+	if (res < 0)
+		return res;
+	b->size = size;
+	p->used += len;
+	return 0;
+}
+
+int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
+		   uint64_t size)
+{
 	if (b->mem)
 		return -EBUSY;
 	if (!size)
@@ -376,80 +426,9 @@ int vfio_dma_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 		return -ENODEV;
 	}
 	vfio_dma_query(p);
-	len = p->c->noiommu ? dma_noiommu_len(p, size) :
-			      round_up(size, p->page);
-	if (p->c->noiommu && !len)
-		return -EINVAL; /* cannot be contiguous (logged) */
-	/* Pinned memory is counted in pages, as the kernel counts it. */
-	if (len < size || len > p->limit || p->used > p->limit - len) {
-		log_info("dma: %llu bytes more would pass the limit of %llu "
-			 "(%llu in use)",
-			 (unsigned long long)len, (unsigned long long)p->limit,
-			 (unsigned long long)p->used);
-		return -ENOMEM;
-	}
-	if (p->c->noiommu) {
-		res = dma_noiommu_alloc(p, b, len);
-		if (res < 0)
-			return res;
-		b->size = size;
-		p->used += len;
-		return 0;
-	}
-	if (p->avail_known && !p->avail) {
-		log_info("dma: the kernel allows no more DMA mappings");
-		return -ENOMEM;
-	}
-	if (b->iova_chosen) {
-		if (!in_ranges(p, b->iova, len) ||
-		    overlap(p, b, b->iova, len)) {
-			log_info("dma: %llu bytes at iova 0x%llx leave the "
-				 "valid ranges or overlap another buffer",
-				 (unsigned long long)size,
-				 (unsigned long long)b->iova);
-			return -EINVAL;
-		}
-		iova = b->iova;
-	} else {
-		res = pick_iova(p, b, len, &iova);
-		if (res < 0) {
-			log_info("dma: no free IOVA range of %llu bytes",
-				 (unsigned long long)len);
-			return res;
-		}
-	}
-	/* Populated now: the pin at MAP_DMA would fault every page anyway. */
-	mem = sys->mmap(NULL, len, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (mem == MAP_FAILED) {
-		res = -errno;
-		log_info("dma: allocating %llu bytes: %s",
-			 (unsigned long long)len, strerror(-res));
-		return res == -ENOMEM ? res : -ENOMEM;
-	}
-	b->mem = mem;
-	b->map_size = len;
-	b->iova = iova;
-	res = map_one(p, b);
-	if (res < 0) {
-		log_info("dma: mapping %llu bytes at iova 0x%llx: %s",
-			 (unsigned long long)len, (unsigned long long)iova,
-			 strerror(-res));
-		sys->munmap(mem, len);
-		b->mem = NULL;
-		b->map_size = 0;
-		if (!b->iova_chosen)
-			b->iova = 0;
-		/* Out of lockable memory or of mappings: the limit's errno. */
-		if (res == -ENOSPC || res == -EAGAIN)
-			res = -ENOMEM;
-		else if (res == -EEXIST || res == -EADDRINUSE)
-			res = -EINVAL; /* taken or reserved (iommufd) */
-		return res;
-	}
-	b->size = size;
-	p->used += len;
-	return 0;
+	if (vfio_dma_phys(p))
+		return alloc_phys(p, b, size);
+	return alloc_mapped(p, b, size);
 }
 
 void vfio_dma_buf_free(struct vfio_dma_pool *p, struct vfio_dma_buf *b)
@@ -474,6 +453,10 @@ void vfio_dma_pool_fini(struct vfio_dma_pool *p)
 {
 	while (p->bufs)
 		vfio_dma_buf_free(p, p->bufs);
+	if (p->c && p->c->on_iommu_arg == p) {
+		p->c->on_iommu = NULL;
+		p->c->on_iommu_arg = NULL;
+	}
 }
 
 void vfio_dma_lost(struct vfio_dma_pool *p)
@@ -489,7 +472,7 @@ void vfio_dma_remap(struct vfio_dma_pool *p)
 	struct vfio_dma_buf *b;
 	int res;
 
-	if (p->c->noiommu)
+	if (vfio_dma_phys(p))
 		return; /* physical addresses: nothing was ever mapped */
 	for (b = p->bufs; b; b = b->next) {
 		if (!b->mem || b->mapped)

@@ -57,35 +57,34 @@ int pagemap_phys(const void *va, uint64_t page, uint64_t *pa)
 	return pagemap_entry_phys(entry, (uintptr_t)va, page, pa);
 }
 
-uint64_t dma_noiommu_len(const struct vfio_dma_pool *p, uint64_t size)
+uint64_t dma_noiommu_len(uint64_t page, uint64_t size)
 {
-	if (size <= p->page)
-		return p->page;
+	if (size <= page)
+		return page;
 	if (size <= DMA_HUGE_PAGE)
 		return DMA_HUGE_PAGE;
 	log_info("dma: no IOMMU: a buffer must be physically contiguous: at "
 		 "most %llu bytes (a page) or %llu (a huge page), not %llu",
-		 (unsigned long long)p->page, (unsigned long long)DMA_HUGE_PAGE,
+		 (unsigned long long)page, (unsigned long long)DMA_HUGE_PAGE,
 		 (unsigned long long)size);
 	return 0;
 }
 
-int dma_noiommu_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
-		      uint64_t len)
+int dma_noiommu_alloc(uint64_t len, uint64_t page, void **out, uint64_t *pa)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED;
 	long cpu_page = sysconf(_SC_PAGESIZE);
-	uint64_t pa = 0;
+	uint64_t addr = 0;
 	void *mem;
 	int res;
 
-	if (len > p->page)
+	if (len > page)
 		flags |= MAP_HUGETLB | MAP_HUGE_2MB_FLAG;
 	/* Locked: not swapped out, and so its frame stays with it. */
 	mem = sys->mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (mem == MAP_FAILED) {
 		res = -errno;
-		if (len > p->page)
+		if (len > page)
 			log_info("dma: no IOMMU: no free 2 MiB huge page (%s; "
 				 "see /proc/sys/vm/nr_hugepages)",
 				 strerror(-res));
@@ -94,7 +93,8 @@ int dma_noiommu_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 				 strerror(-res));
 		return -ENOMEM;
 	}
-	res = pagemap_phys(mem, cpu_page > 0 ? (uint64_t)cpu_page : 4096, &pa);
+	res = pagemap_phys(mem, cpu_page > 0 ? (uint64_t)cpu_page : 4096,
+			   &addr);
 	if (res < 0) {
 		sys->munmap(mem, len);
 		if (res == -EPERM)
@@ -106,9 +106,7 @@ int dma_noiommu_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
 				 strerror(-res));
 		return res == -EPERM ? -EPERM : -ENOMEM;
 	}
-	b->mem = mem;
-	b->map_size = len;
-	b->iova = pa;
-	b->mapped = false; /* nothing to map: the device uses pa itself */
+	*out = mem;
+	*pa = addr;
 	return 0;
 }

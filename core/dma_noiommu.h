@@ -9,8 +9,6 @@
 
 #include <stdint.h>
 
-#include "core/dma.h"
-
 #define DMA_HUGE_PAGE (2ULL << 20)
 
 /*
@@ -24,13 +22,19 @@ int pagemap_entry_phys(uint64_t entry, uintptr_t va, uint64_t page,
 int pagemap_phys(const void *va, uint64_t page, uint64_t *pa);
 
 /*
- * How many bytes a buffer of size takes without an IOMMU: a page, or a huge
- * page; 0 (logged) when it cannot be physically contiguous.
+ * The no-IOMMU backend's DMA memory (vfio_noiommu_ops, core/iommu.h).
+ *
+ * dma_noiommu_len - how many bytes a buffer of size takes: a page, or a
+ * huge page. Return: that, or 0 (logged) when it cannot be physically
+ * contiguous.
  */
-uint64_t dma_noiommu_len(const struct vfio_dma_pool *p, uint64_t size);
-/* Allocate and lock len bytes (dma_noiommu_len) for b; b->iova becomes the
- * physical address. 0 or -errno (logged). */
-int dma_noiommu_alloc(struct vfio_dma_pool *p, struct vfio_dma_buf *b,
-		      uint64_t len);
+uint64_t dma_noiommu_len(uint64_t page, uint64_t size);
+/*
+ * dma_noiommu_alloc - allocate and lock len bytes (dma_noiommu_len; over a
+ * page: a huge page). Return: 0 with *mem and its physical address *pa;
+ * -ENOMEM, or -EPERM when pagemap hides the address (logged); *mem and *pa
+ * untouched on failure.
+ */
+int dma_noiommu_alloc(uint64_t len, uint64_t page, void **mem, uint64_t *pa);
 
 #endif

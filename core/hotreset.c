@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/iommu.h"
 #include "core/iommufd_abi.h"
 #include "core/log.h"
 #include "core/sys.h"
@@ -97,9 +98,9 @@ static int reset_info(struct vfio_device *d,
  * type1, no-IOMMU: the fds of the affected devices' groups, each once, into
  * fds; -EBUSY (logged) when a group is not the container's.
  */
-static int group_fds(struct vfio_device *d,
-		     const struct vfio_pci_hot_reset_info *info, int32_t *fds,
-		     uint32_t *nfds)
+int vfio_hot_reset_group_fds(struct vfio_device *d,
+			     const struct vfio_pci_hot_reset_info *info,
+			     int32_t *fds, uint32_t *nfds)
 {
 	char missing[NAMES_MAX] = "", name[32];
 	uint32_t i, j, n = 0;
@@ -111,7 +112,7 @@ static int group_fds(struct vfio_device *d,
 		bool seen = false;
 
 		for (g = d->container->groups; g; g = g->next)
-			if (g->fd >= 0 && (uint32_t)g->id == dep->group_id)
+			if ((uint32_t)g->id == dep->group_id)
 				break;
 		if (!g) {
 			dep_bdf(dep, name, sizeof(name));
@@ -137,13 +138,18 @@ static int group_fds(struct vfio_device *d,
 	return 0;
 }
 
-/* iommufd: -EBUSY (logged) unless the mount's iommufd owns them all. */
-static int iommufd_owned(struct vfio_device *d,
-			 const struct vfio_pci_hot_reset_info *info)
+/*
+ * iommufd: no fds (the kernel's own check); -EBUSY (logged) unless the
+ * mount's iommufd owns them all.
+ */
+int vfio_hot_reset_iommufd_owned(struct vfio_device *d,
+				 const struct vfio_pci_hot_reset_info *info,
+				 int32_t *fds, uint32_t *nfds)
 {
 	char missing[NAMES_MAX] = "", name[32];
 	uint32_t i;
 
+	*nfds = 0;
 	if (info->flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED)
 		return 0;
 	for (i = 0; i < info->count; i++) {
@@ -191,6 +197,7 @@ int vfio_device_hot_reset(struct vfio_device *d)
 {
 	struct vfio_pci_hot_reset_info *info;
 	struct vfio_pci_hot_reset *r = NULL;
+	const struct vfio_iommu_ops *ops;
 	uint32_t nfds = 0;
 	int err;
 
@@ -204,23 +211,17 @@ int vfio_device_hot_reset(struct vfio_device *d)
 		free(info);
 		return -ENOMEM;
 	}
-	if (d->container->iommufd)
-		err = iommufd_owned(d, info);
-	else
-		err = group_fds(d, info, r->group_fds, &nfds);
+	ops = d->container->ops;
+	err = ops->hot_reset_groups(d, info, r->group_fds, &nfds);
 	if (err)
 		goto out;
 	r->argsz = (uint32_t)(sizeof(*r) + nfds * sizeof(r->group_fds[0]));
 	r->flags = 0;
-	r->count = nfds; /* iommufd: 0, the kernel's own check */
+	r->count = nfds;
 	if (sys->ioctl(d->fd, VFIO_DEVICE_PCI_HOT_RESET, r) < 0) {
 		err = -errno;
 		log_warn("%s: hot reset: %s%s", d->bdf, strerror(-err),
-			 err == -EINVAL && d->container->iommufd ? " (iommufd "
-								   "mode needs "
-								   "Linux 6.6 "
-								   "for it)" :
-								   "");
+			 err == -EINVAL ? ops->hot_reset_einval : "");
 		goto out;
 	}
 	after_reset(d, info);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dma.h"
+#include "core/iommu.h"
 #include "core/iommufd.h"
 #include "core/iommufd_abi.h"
 #include "core/log.h"
@@ -84,7 +84,7 @@ static int devices_check(bool required)
 	return 0;
 }
 
-int iommufd_open(struct vfio_container *c, bool required)
+static int iommufd_open(struct vfio_container *c, bool required)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 	char path[PATH_MAX];
@@ -132,28 +132,27 @@ int iommufd_open(struct vfio_container *c, bool required)
 		sys->close(fd);
 		return err;
 	}
-	c->fd = -1;
-	c->iommufd = true;
-	c->iommufd_fd = fd;
-	c->ioas_id = a.out_ioas_id;
+	c->fd = fd;
+	c->ioas.id = a.out_ioas_id;
+	c->ioas.devices = 0;
 	log_info("iommufd mode: devices through %s/vfio/devices, bound to %s "
 		 "(IOAS %u)",
-		 sys->dev_root, path, c->ioas_id);
+		 sys->dev_root, path, c->ioas.id);
 	return 0;
 }
 
-void iommufd_close(struct vfio_container *c)
+static void iommufd_close(struct vfio_container *c)
 {
-	struct iommu_destroy d = { .size = sizeof(d), .id = c->ioas_id };
+	struct iommu_destroy d = { .size = sizeof(d), .id = c->ioas.id };
 
-	if (!c->iommufd || c->iommufd_fd < 0)
+	if (c->fd < 0)
 		return;
 	/* Closing would free it too; explicit, so a leak shows in -d. */
-	if (sys->ioctl(c->iommufd_fd, IOMMU_DESTROY, &d) < 0)
-		log_debug("iommufd: destroying IOAS %u: %s", c->ioas_id,
+	if (sys->ioctl(c->fd, IOMMU_DESTROY, &d) < 0)
+		log_debug("iommufd: destroying IOAS %u: %s", c->ioas.id,
 			  strerror(errno));
-	sys->close(c->iommufd_fd);
-	c->iommufd_fd = -1;
+	sys->close(c->fd);
+	c->fd = -1;
 }
 
 /* "vfio<digits>" */
@@ -218,7 +217,7 @@ static bool has_devno(const char *bdf, const char *name)
 }
 
 /* Open the device's file, waiting (bounded) for sysfs and devtmpfs. */
-static int cdev_open(struct vfio_container *c, const char *bdf)
+static int cdev_open(const char *bdf, unsigned int wait_ms)
 {
 	char name[32] = "", path[PATH_MAX];
 	unsigned int waited = 0;
@@ -238,7 +237,7 @@ static int cdev_open(struct vfio_container *c, const char *bdf)
 				return fd;
 			err = -errno;
 		}
-		if (err != -ENOENT || waited >= c->opts.wait_ms)
+		if (err != -ENOENT || waited >= wait_ms)
 			break;
 		sys->sleep_ms(NODE_WAIT_STEP_MS);
 		waited += NODE_WAIT_STEP_MS;
@@ -301,39 +300,47 @@ static int bind_failed(const char *bdf, int group, int err)
 	return err;
 }
 
-int iommufd_device_open(struct vfio_container *c, const char *bdf, int group)
+/* An SR-IOV PF or VF: the VF token with the bind (-o vf_token). */
+static void bind_token(const struct vfio_container *c, const char *bdf,
+		       struct vfio_device_bind_iommufd *b)
+{
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+	enum sysfs_sriov role;
+
+	if (!c->opts.vf_token_set)
+		return;
+	role = sysfs_sriov_role(bdf);
+	if (role == SYSFS_SRIOV_PF || role == SYSFS_SRIOV_VF) {
+		b->flags |= VFIO_DEVICE_BIND_FLAG_TOKEN;
+		b->token_uuid_ptr = (uintptr_t)c->opts.vf_token;
+	}
+#endif
+}
+
+int iommufd_device_open(struct vfio_container *c, const char *bdf, int group,
+			unsigned int wait_ms)
 {
 	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
 	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
 	int fd, err;
 
-	if (!c->iommufd || c->iommufd_fd < 0)
+	if (c->ops != &vfio_iommufd_ops || c->fd < 0)
 		return -EINVAL;
-	fd = cdev_open(c, bdf);
+	fd = cdev_open(bdf, wait_ms);
 	if (fd < 0)
 		return fd;
-	b.iommufd = c->iommufd_fd;
-#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
-	/* An SR-IOV PF or VF: the VF token with the bind (-o vf_token). */
-	if (c->opts.vf_token_set) {
-		enum sysfs_sriov role = sysfs_sriov_role(bdf);
-
-		if (role == SYSFS_SRIOV_PF || role == SYSFS_SRIOV_VF) {
-			b.flags |= VFIO_DEVICE_BIND_FLAG_TOKEN;
-			b.token_uuid_ptr = (uintptr_t)c->opts.vf_token;
-		}
-	}
-#endif
+	b.iommufd = c->fd;
+	bind_token(c, bdf, &b);
 	if (sys->ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) < 0) {
 		err = bind_failed(bdf, group, -errno);
 		goto fail;
 	}
-	at.pt_id = c->ioas_id;
+	at.pt_id = c->ioas.id;
 	if (sys->ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
 		err = -errno;
 		log_err("%s: attaching to IOAS %u "
 			"(VFIO_DEVICE_ATTACH_IOMMUFD_PT): %s%s",
-			bdf, c->ioas_id, strerror(-err),
+			bdf, c->ioas.id, strerror(-err),
 			err == -EADDRINUSE ? " (a DMA buffer holds an address "
 					     "the device reserves)" :
 					     "");
@@ -341,47 +348,69 @@ int iommufd_device_open(struct vfio_container *c, const char *bdf, int group)
 	}
 	log_debug("%s: bound to iommufd (devid %u), attached to IOAS %u (pt "
 		  "%u)",
-		  bdf, b.out_devid, c->ioas_id, at.pt_id);
-	if (!c->iommu_set) {
-		c->iommu_set = true;
-		/* Buffers stay in the IOAS without devices: a no-op then. */
-		if (c->dma)
-			vfio_dma_remap(c->dma);
-	}
+		  bdf, b.out_devid, c->ioas.id, at.pt_id);
+	/* Buffers stay in the IOAS without devices: remapping is a no-op. */
+	if (!c->iommu_set)
+		vfio_container_iommu(c, true);
 	return fd;
 fail:
 	sys->close(fd); /* also unbinds */
 	return err;
 }
 
-int iommufd_map(const struct vfio_container *c, const void *va, uint64_t len,
-		uint64_t iova)
+static int iommufd_device_fd(struct vfio_container *c, struct vfio_device *d,
+			     unsigned int wait_ms)
+{
+	return iommufd_device_open(c, d->bdf, d->group_id, wait_ms);
+}
+
+/* Nothing to hold before the device's own file: a count of the devices. */
+static int iommufd_attach(struct vfio_container *c, struct vfio_device *d,
+			  unsigned int wait_ms)
+{
+	c->ioas.devices++;
+	return 0;
+}
+
+/*
+ * The last device gone: nothing to map into until the next, but the IOAS
+ * keeps its mappings (a new buffer waits for a device all the same: its
+ * reserved windows narrow the valid ranges).
+ */
+static void iommufd_detach(struct vfio_container *c, struct vfio_device *d)
+{
+	if (c->ioas.devices && !--c->ioas.devices)
+		c->iommu_set = false;
+}
+
+static int iommufd_map(struct vfio_container *c, const void *va, uint64_t len,
+		       uint64_t iova)
 {
 	struct iommu_ioas_map m = {
 		.size = sizeof(m),
 		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
 			 IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = c->ioas_id,
+		.ioas_id = c->ioas.id,
 		.user_va = (uint64_t)(uintptr_t)va,
 		.length = len,
 		.iova = iova,
 	};
 
-	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_MAP, &m) < 0)
+	if (sys->ioctl(c->fd, IOMMU_IOAS_MAP, &m) < 0)
 		return -errno;
 	return 0;
 }
 
-int iommufd_unmap(const struct vfio_container *c, uint64_t iova, uint64_t len)
+static int iommufd_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap u = {
 		.size = sizeof(u),
-		.ioas_id = c->ioas_id,
+		.ioas_id = c->ioas.id,
 		.iova = iova,
 		.length = len,
 	};
 
-	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_UNMAP, &u) < 0)
+	if (sys->ioctl(c->fd, IOMMU_IOAS_UNMAP, &u) < 0)
 		return -errno;
 	return 0;
 }
@@ -391,7 +420,7 @@ int iommufd_iova_ranges(const struct vfio_container *c,
 			uint64_t *align)
 {
 	struct iommu_ioas_iova_ranges q = { .size = sizeof(q),
-					    .ioas_id = c->ioas_id,
+					    .ioas_id = c->ioas.id,
 					    .num_iovas = max };
 	struct iommu_iova_range *r;
 	unsigned int i, n = 0;
@@ -404,7 +433,7 @@ int iommufd_iova_ranges(const struct vfio_container *c,
 		return -ENOMEM;
 	q.allowed_iovas = (uint64_t)(uintptr_t)r;
 	/* EMSGSIZE: more than max; the first max are filled in all the same. */
-	if (sys->ioctl(c->iommufd_fd, IOMMU_IOAS_IOVA_RANGES, &q) < 0 &&
+	if (sys->ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) < 0 &&
 	    errno != EMSGSIZE) {
 		err = -errno;
 		free(r);
@@ -424,3 +453,29 @@ int iommufd_iova_ranges(const struct vfio_container *c,
 	free(r);
 	return (int)n;
 }
+
+/* The IOAS's valid ranges, and the IOVA alignment it needs. */
+static int ioas_info(struct vfio_container *c, struct vfio_iommu_info *out)
+{
+	int n = iommufd_iova_ranges(c, out->ranges, VFIO_MAX_IOVA_RANGES,
+				    &out->page);
+
+	if (n < 0)
+		return n;
+	out->nr_ranges = (unsigned int)n;
+	return 0;
+}
+
+const struct vfio_iommu_ops vfio_iommufd_ops = {
+	.name = "iommufd",
+	.open = iommufd_open,
+	.close = iommufd_close,
+	.attach = iommufd_attach,
+	.detach = iommufd_detach,
+	.device_fd = iommufd_device_fd,
+	.map = iommufd_map,
+	.unmap = iommufd_unmap,
+	.iova_ranges = ioas_info,
+	.hot_reset_groups = vfio_hot_reset_iommufd_owned,
+	.hot_reset_einval = " (iommufd mode needs Linux 6.6 for it)",
+};

@@ -19,6 +19,8 @@
  * "ffffffff:ff:1f.7"), rounded */
 #define VFIO_BDF_LEN 20
 #define VFIO_MAX_AREAS 8 /* sparse mmap areas kept per region */
+/* How long vfio_device_open waits for a device's node to appear, ms. */
+#define VFIO_OPEN_WAIT_MS 2000
 
 /* How devices reach the IOMMU. */
 enum vfio_backend {
@@ -34,7 +36,6 @@ struct vfio_opts {
 	enum vfio_backend backend; /* -o type1 / -o iommufd; auto by default */
 	bool nommap; /* -o nommap: always pread/pwrite on the device fd */
 	unsigned int bulk_width; /* -o bulk_width=: 1, 2, 4 or 8 (default 4) */
-	unsigned int wait_ms; /* wait for /dev/vfio/N, ms (default 2000) */
 	/* -o vf_token=UUID: given to SR-IOV PFs and VFs on vfio-pci */
 	bool vf_token_set;
 	uint8_t vf_token[16];
@@ -45,36 +46,43 @@ struct vfio_opts {
 
 struct vfio_group {
 	int id;
-	int fd; /* /dev/vfio/N; -1 in iommufd mode (the devices' own files) */
+	int fd; /* /dev/vfio/N (noiommu-N) */
 	unsigned int refs;
 	struct vfio_group *next;
 };
 
-struct vfio_dma_pool;
+struct vfio_iommu_ops;
 
 /*
- * The mount's way to the IOMMU: a VFIO container (/dev/vfio/vfio, fd) with
- * its groups, or in iommufd mode /dev/iommu (iommufd_fd) with one IOAS that
- * every device's own file is bound and attached to (core/iommufd.c).
+ * The mount's way to the IOMMU, through one backend (core/iommu.h): a VFIO
+ * container (/dev/vfio/vfio) with its groups, with the type1 IOMMU or none,
+ * or /dev/iommu with one IOAS that every device's own file is bound and
+ * attached to (core/iommufd.c).
  */
 struct vfio_container {
-	int fd; /* /dev/vfio/vfio; -1 in iommufd mode */
-	bool noiommu;
-	bool iommufd; /* iommufd mode */
-	int iommufd_fd; /* /dev/iommu; -1 unless iommufd mode */
-	uint32_t ioas_id; /* the mount's IOAS (IOMMU_IOAS_ALLOC) */
-	/* VFIO_SET_IOMMU done (after the first group); in iommufd mode: a
-	 * device is attached to the IOAS. False again with the last group. */
+	const struct vfio_iommu_ops *ops; /* the backend; NULL until open */
+	int fd; /* the backend's file: /dev/vfio/vfio or /dev/iommu; -1 */
+	/* Something to map into: the container's IOMMU type is set (after
+	 * the first group), or a device is attached to the IOAS. False
+	 * again with the last group (device). */
 	bool iommu_set;
 	struct vfio_opts opts;
 	/* Widest pread/pwrite access vfio-pci makes whole (0: 8); see
 	 * vfio_region_fd_width. From the running kernel's release. */
 	unsigned int fd_width;
-	struct vfio_group *groups;
-	struct vfio_dma_pool *dma; /* DMA buffers, mapped again with the IOMMU */
+	/* Told when an IOMMU comes, or goes with its mappings (the DMA
+	 * pool, core/dma.h, is the one listener). */
+	void (*on_iommu)(void *arg, bool up);
+	void *on_iommu_arg;
 	/* The devices open in it (not released): a hot reset finds the
 	 * other devices it reset among them. */
 	struct vfio_device *devices;
+	/* The backends' own parts. The container's: its groups. */
+	struct vfio_group *groups;
+	struct {
+		uint32_t id; /* IOMMU_IOAS_ALLOC */
+		unsigned int devices; /* attached to it */
+	} ioas; /* iommufd's */
 };
 
 /* One mmap-able window of a region (the whole region or a sparse area). */
@@ -107,7 +115,9 @@ struct vfio_device {
 	char bdf[VFIO_BDF_LEN];
 	int fd;
 	struct vfio_container *container;
-	struct vfio_group *group;
+	int group_id; /* its IOMMU group */
+	bool attached; /* the backend's attach done, detach to do */
+	struct vfio_group *group; /* the container's backends: held */
 	uint32_t flags; /* VFIO_DEVICE_FLAGS_* */
 	unsigned int num_regions;
 	unsigned int num_irqs;
@@ -126,24 +136,28 @@ struct vfio_device {
 /* ---- container and groups (core/container.c) ---- */
 
 /*
- * Choose the backend (opts->backend; see enum vfio_backend). The container:
- * open /dev/vfio/vfio and check the API version and the IOMMU type (type1
- * v2, or no-IOMMU when opts->noiommu); -ENOENT when VFIO is not loaded.
- * iommufd: open /dev/iommu and allocate the IOAS; with -o iommufd, -ENOTSUP
- * (logged, naming the missing file) when the kernel cannot. -EINVAL for
+ * Choose the backend (opts->backend; see enum vfio_backend) and open it.
+ * The container: /dev/vfio/vfio with the API version and the IOMMU type
+ * checked (type1 v2, or no-IOMMU when opts->noiommu). iommufd: /dev/iommu
+ * and the mount's IOAS.
+ *
+ * Return: 0; -ENOENT when VFIO is not loaded; with -o iommufd, -ENOTSUP
+ * (logged, naming the missing file) when the kernel cannot; -EINVAL for
  * noiommu with a backend asked for, or a bad bulk_width.
  */
 int vfio_container_open(struct vfio_container *c, const struct vfio_opts *o);
 void vfio_container_close(struct vfio_container *c);
 
 /*
- * Find or open the group with this id, wait (bounded by opts.wait_ms) for its
- * node to appear, check it is viable (-EPERM otherwise, with a log line
- * naming the devices that hold it), and add it to the container (the IOMMU
- * type is set with the first group). In iommufd mode only a refcounted
- * record of the id (fd -1): the device's own file is bound instead.
+ * The container's backends (type1, no-IOMMU): find or open the group with
+ * this id, wait (bounded by wait_ms) for its node to appear, check it is
+ * viable, and add it to the container (the IOMMU type is set with the first
+ * group).
+ *
+ * Return: 0 with *out held (vfio_group_put gives it back); -EPERM when not
+ * viable (logged, naming the devices that hold it); -errno otherwise.
  */
-int vfio_group_get(struct vfio_container *c, int group_id,
+int vfio_group_get(struct vfio_container *c, int group_id, unsigned int wait_ms,
 		   struct vfio_group **out);
 void vfio_group_put(struct vfio_container *c, struct vfio_group *g);
 
@@ -153,13 +167,17 @@ const char *vfio_container_mode(const struct vfio_container *c);
 /* ---- devices (core/device.c) ---- */
 
 /*
- * Open the device at PCI address bdf: group via sysfs, device fd (from the
- * group, or in iommufd mode its own file bound to the IOAS), region info
- * (with sparse mmap areas), BARs mapped unless nommap, then enabled.
- * Allocates *out.
+ * Open the device at PCI address bdf: its IOMMU group from sysfs, attached
+ * and its fd got through the backend (from the group, or its own file bound
+ * to the IOAS), region info (with sparse mmap areas), BARs mapped unless
+ * nommap, then enabled. wait_ms bounds the wait for the group node or the
+ * device file to appear (VFIO_OPEN_WAIT_MS; longer on hot-plug).
+ *
+ * Return: 0 with *out allocated; -EINVAL for a bad bdf, -ENODEV when the
+ * device is not there or not on vfio-pci; the backend's -errno (logged).
  */
 int vfio_device_open(struct vfio_container *c, const char *bdf,
-		     struct vfio_device **out);
+		     unsigned int wait_ms, struct vfio_device **out);
 /* Unmap and close everything; frees d. Safe after vfio_device_release. */
 void vfio_device_close(struct vfio_device *d);
 /*
@@ -169,6 +187,9 @@ void vfio_device_close(struct vfio_device *d);
  * threads out of d meanwhile.
  */
 void vfio_device_release(struct vfio_device *d);
+
+/* Return: the device's IOMMU group (the group file), -1 once released. */
+int vfio_device_group(const struct vfio_device *d);
 
 /*
  * The eventfd of the VFIO request interrupt (VFIO_PCI_REQ_IRQ_INDEX), armed

@@ -180,7 +180,6 @@ int dma_tree_add(struct node *root, struct vfio_container *c)
 	dma->dir->mode = 0755; /* writable, so `mkdir` passes permissions */
 	dma->dir->uncached = true; /* buffers come and go */
 	vfio_dma_pool_init(&dma->pool, c, vfio_dma_limit(c));
-	c->dma = &dma->pool;
 	return 0;
 }
 
@@ -242,7 +241,7 @@ int dma_mkdir(struct node *dir, const char *name, struct node **out)
 	if (!d->b || !node_new(n, "size", false, &size_attr) ||
 	    !node_new(n, "data", false, &data_ops) ||
 	    !node_new(n, "iova", false,
-		      pool_of(n)->c->noiommu ? &iova_phys_attr : &iova_attr)) {
+		      vfio_dma_phys(pool_of(n)) ? &iova_phys_attr : &iova_attr)) {
 		if (d->b)
 			vfio_dma_buf_free(pool_of(n), d->b);
 		node_discard(n);
@@ -278,6 +277,5 @@ void dma_files_fini(struct fs_mount *m)
 	if (!m->dma.dir)
 		return;
 	vfio_dma_pool_fini(&m->dma.pool);
-	m->dma.pool.c->dma = NULL;
 	m->dma.dir = NULL;
 }

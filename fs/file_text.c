@@ -47,7 +47,7 @@ static int group_show(struct node *n, char *buf, size_t size)
 {
 	const struct vfio_device *d = n->dev->d;
 
-	return snprintf(buf, size, "%d %s\n", d->group ? d->group->id : -1,
+	return snprintf(buf, size, "%d %s\n", vfio_device_group(d),
 			vfio_container_mode(d->container));
 }
 

@@ -86,16 +86,13 @@ static struct fs_dev *device_show(struct fs_mount *m, struct vfio_device *d)
 
 static int device_add(struct fs_mount *m, const char *bdf)
 {
-	unsigned int wait = m->container.opts.wait_ms;
 	struct vfio_device *d;
 	struct fs_dev *dev;
 	int res;
 
 	/* The group node may come a little after the bind: the retry timer
 	 * waits for it, not the loop. */
-	m->container.opts.wait_ms = HOTPLUG_WAIT_MS;
-	res = vfio_device_open(&m->container, bdf, &d);
-	m->container.opts.wait_ms = wait;
+	res = vfio_device_open(&m->container, bdf, HOTPLUG_WAIT_MS, &d);
 	if (res < 0) {
 		/* The core said why in the line before. */
 		log_warn("%s: bound to vfio-pci, not opened yet; tried again "

@@ -372,7 +372,8 @@ static int open_devices(struct fs_mount *m, struct vfio_device ***out)
 	for (i = 0; i < n; i++) {
 		struct vfio_device *d;
 
-		res = vfio_device_open(&m->container, bdfs[i], &d);
+		res = vfio_device_open(&m->container, bdfs[i],
+				       VFIO_OPEN_WAIT_MS, &d);
 		if (res < 0) {
 			/* The core said why in the line before. */
 			log_warn("%s: skipped; the mount goes on without it",
@@ -548,7 +549,6 @@ static struct vfio_opts vfio_opts_of(const struct fs_cmdline *cl)
 				      VFIO_BACKEND_AUTO;
 	vopts.nommap = cl->nommap;
 	vopts.bulk_width = cl->bulk_width;
-	vopts.wait_ms = 2000;
 	vopts.vf_token_set = cl->vf_token_set;
 	memcpy(vopts.vf_token, cl->vf_token, sizeof(vopts.vf_token));
 	memcpy(vopts.vf_token_str, cl->vf_token_str,

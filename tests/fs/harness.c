@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/dma.h"
+#include "core/iommu.h"
 #include "core/log.h"
 #include "core/sys.h"
 #include "fs/device.h"
@@ -1278,7 +1279,7 @@ void h_mount(void)
 	}
 	fs_mount_init(&mount);
 	mount.container.fd = CONTAINER_FD;
-	mount.container.iommufd_fd = -1;
+	mount.container.ops = &vfio_type1_ops;
 	mount.container.iommu_set = true;
 	mount.container.opts.nommap = true;
 	mount.container.opts.bulk_width = 4;

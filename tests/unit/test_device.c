@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/iommu.h"
 #include "core/iommufd_abi.h"
 #include "core/sys.h"
 #include "core/text.h"
@@ -484,20 +485,20 @@ static void test_container_and_groups(void **state)
 	struct vfio_group *g1, *g2;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(c.opts.wait_ms, 2000);
+	assert_int_equal(VFIO_OPEN_WAIT_MS, 2000); /* the wait of an open */
 	assert_int_equal(c.opts.bulk_width, 4);
 	assert_int_equal(k.check_ext_type, VFIO_TYPE1v2_IOMMU);
 	assert_string_equal(vfio_container_mode(&c), "type1");
 
 	/* The node appears after three tries, 10 ms apart. */
 	k.group_appears_after = 3;
-	assert_int_equal(vfio_group_get(&c, GROUP, &g1), 0);
+	assert_int_equal(vfio_group_get(&c, GROUP, VFIO_OPEN_WAIT_MS, &g1), 0);
 	assert_int_equal(k.sleeps, 3);
 	assert_int_equal(k.sleep_total, 30);
 	assert_string_equal(k.group_path, "/fakedev/vfio/7");
 	assert_int_equal(k.set_iommu, 1);
 	/* The same group again is shared, refcounted. */
-	assert_int_equal(vfio_group_get(&c, GROUP, &g2), 0);
+	assert_int_equal(vfio_group_get(&c, GROUP, VFIO_OPEN_WAIT_MS, &g2), 0);
 	assert_ptr_equal(g1, g2);
 	assert_int_equal(g1->refs, 2);
 	assert_int_equal(k.group_opens, 4);
@@ -513,12 +514,12 @@ static void test_container_and_groups(void **state)
 static void test_group_wait_bounded(void **state)
 {
 	struct vfio_container c;
-	struct vfio_opts o = { .wait_ms = 50 };
+	struct vfio_opts o = { 0 };
 	struct vfio_group *g;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	k.group_appears_after = 1000;
-	assert_int_equal(vfio_group_get(&c, GROUP, &g), -ENOENT);
+	assert_int_equal(vfio_group_get(&c, GROUP, 50, &g), -ENOENT);
 	assert_int_equal(k.sleep_total, 50);
 	vfio_container_close(&c);
 }
@@ -532,11 +533,13 @@ static void test_group_not_viable(void **state)
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	k.not_viable = true;
-	assert_int_equal(vfio_group_get(&c, GROUP, &g), -EPERM);
+	assert_int_equal(vfio_group_get(&c, GROUP, VFIO_OPEN_WAIT_MS, &g),
+			 -EPERM);
 	assert_null(g);
 	assert_int_equal(k.closes[GROUP_FD - CONT_FD], 1);
 	assert_null(c.groups);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EPERM);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EPERM);
 	assert_null(d);
 	vfio_container_close(&c);
 }
@@ -554,16 +557,20 @@ static void test_not_bound(void **state)
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(symlink("../../drivers/nvme", p), 0);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -ENODEV);
 	assert_null(d);
 	assert_int_equal(unlink(p), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
-	assert_int_equal(vfio_device_open(&c, "0000:00:1f.0", &d), -ENODEV);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -ENODEV);
+	assert_int_equal(vfio_device_open(&c, "0000:00:1f.0", VFIO_OPEN_WAIT_MS,
+					  &d),
+			 -ENODEV);
 	assert_string_equal(k.group_path, "");
 	assert_null(c.groups);
 	assert_int_equal(
 		symlink("../../drivers/vfio_pci_core_test_vfio_pci", p), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	vfio_device_close(d);
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(symlink("../../drivers/vfio-pci", p), 0);
@@ -579,7 +586,7 @@ static void test_noiommu(void **state)
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	assert_int_equal(k.check_ext_type, VFIO_NOIOMMU_IOMMU);
 	assert_string_equal(vfio_container_mode(&c), "noiommu");
-	assert_int_equal(vfio_group_get(&c, GROUP, &g), 0);
+	assert_int_equal(vfio_group_get(&c, GROUP, VFIO_OPEN_WAIT_MS, &g), 0);
 	assert_string_equal(k.group_path, "/fakedev/vfio/noiommu-7");
 	vfio_container_close(&c);
 }
@@ -632,8 +639,10 @@ static void test_device_open(void **state)
 	int n;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, "0000:00:03", &d), -EINVAL);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, "0000:00:03", VFIO_OPEN_WAIT_MS,
+					  &d),
+			 -EINVAL);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_string_equal(d->bdf, BDF);
 	assert_int_equal(d->fd, DEV_FD);
 	assert_int_equal(d->num_irqs, 5);
@@ -737,7 +746,7 @@ static void test_mmap_failure_not_fatal(void **state)
 
 	k.fail_mmap_at = 1;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_non_null(d->regions[0].areas[0].map);
 	assert_null(d->regions[0].areas[1].map);
 	vfio_device_close(d);
@@ -753,7 +762,7 @@ static void test_cyclic_caps(void **state)
 
 	k.cyclic_caps = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(d->regions[0].nr_areas, 2);
 	assert_int_equal(d->regions[0].areas[1].offset, 0x3000);
 	vfio_device_close(d);
@@ -770,14 +779,15 @@ static void test_odd_caps(void **state)
 
 	k.misaligned_caps = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(d->regions[0].nr_areas, 2);
 	assert_int_equal(d->regions[0].areas[1].offset, 0x3000);
 	assert_int_equal(d->regions[0].areas[1].size, 0x1000);
 	vfio_device_close(d);
 	k.misaligned_caps = false;
 	k.huge_argsz = true;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EIO);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EIO);
 	vfio_container_close(&c);
 }
 
@@ -788,7 +798,7 @@ static void test_nommap(void **state)
 	struct vfio_device *d;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.mmaps, 0);
 	assert_int_equal(d->regions[0].nr_areas, 2); /* still reported */
 	vfio_device_close(d);
@@ -803,7 +813,7 @@ static void test_reset(void **state)
 	char buf[1024];
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(vfio_device_reset(d), -ENOTSUP);
 	assert_int_equal(k.resets, 0);
 	assert_int_equal(d->resets, 0);
@@ -835,7 +845,7 @@ static void test_enable_keeps_bits(void **state)
 	k.cfg[4] = 0x40; /* parity error response: kept */
 	k.cfg[5] = 0x01; /* SERR: kept */
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0546);
 	/* Config accesses made by enable are not user accesses. */
 	assert_int_equal(d->config_reads, 0);
@@ -853,7 +863,7 @@ static void test_request_irq(void **state)
 
 	k.has_req = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(d->req_fd, REQ_FD);
 	assert_int_equal(k.req_sets, 1);
 	/* Asking again gives the same fd, armed once. */
@@ -878,7 +888,7 @@ static void test_no_request_irq(void **state)
 	struct vfio_device *d;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(d->req_fd, -1);
 	assert_int_equal(vfio_device_req_eventfd(d), -ENOTSUP);
 	assert_int_equal(k.eventfds, 0);
@@ -887,7 +897,7 @@ static void test_no_request_irq(void **state)
 
 	k.has_req = true;
 	k.fail_req_set = true;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(d->req_fd, -1);
 	assert_int_equal(k.req_sets, 1);
 	/* The eventfd the kernel refused is closed. */
@@ -954,21 +964,23 @@ static void test_vf_token_vf(void **state)
 	token_opts(&o);
 	k.expect_name = BDF " vf_token=" TOKEN;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.features, 0); /* only a PF sets it */
 	vfio_device_close(d);
 	/* The wrong token: the kernel's EACCES, said and passed on. */
 	k.getfd_errno = EACCES;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EACCES);
 	assert_null(d);
 	vfio_container_close(&c);
 	/* Without the option a VF opens by its name (and EACCES says why). */
 	memset(&o, 0, sizeof(o));
 	k.expect_name = NULL;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EACCES);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EACCES);
 	k.getfd_errno = 0;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	vfio_device_close(d);
 	vfio_container_close(&c);
 	sriov_tree("none", NULL);
@@ -984,7 +996,7 @@ static void test_vf_token_host_pf(void **state)
 	sriov_tree("vf", "ixgbe");
 	token_opts(&o);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.features, 0);
 	vfio_device_close(d);
 	vfio_container_close(&c);
@@ -1005,7 +1017,7 @@ static void test_vf_token_pf(void **state)
 	token_opts(&o);
 	k.expect_name = BDF " vf_token=" TOKEN;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.features, 1);
 	assert_int_equal(k.feature_argsz,
 			 sizeof(struct vfio_device_feature) + 16);
@@ -1019,7 +1031,7 @@ static void test_vf_token_pf(void **state)
 	memset(&o, 0, sizeof(o));
 	k.expect_name = NULL;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.features, 1);
 	vfio_device_close(d);
 	vfio_container_close(&c);
@@ -1036,7 +1048,7 @@ static void test_vf_token_plain(void **state)
 	sriov_tree("none", NULL);
 	token_opts(&o);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.features, 0);
 	vfio_device_close(d);
 	vfio_container_close(&c);
@@ -1057,7 +1069,7 @@ static void test_vf_token_iommufd(void **state)
 	/* Auto: the container. */
 	o.backend = VFIO_BACKEND_AUTO;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_int_equal(c.fd, CONT_FD);
 	vfio_container_close(&c);
 }
@@ -1084,8 +1096,8 @@ static void test_hot_reset_groups(void **state)
 	hot_dev(GROUP, 0, 3, 0);
 	hot_dev(GROUP, 0, 3, 1);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
-	assert_int_equal(vfio_device_open(&c, BDF2, &d2), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF2, VFIO_OPEN_WAIT_MS, &d2), 0);
 	assert_ptr_equal(c.devices, d2);
 	assert_ptr_equal(d2->next, d);
 	assert_int_equal(vfio_device_hot_reset(d), 0);
@@ -1129,7 +1141,7 @@ static void test_hot_reset_foreign(void **state)
 	hot_dev(8, 0, 4, 0);
 	hot_dev(9, 1, 0, 0);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(vfio_device_hot_reset(d), -EBUSY);
 	assert_int_equal(k.hot_resets, 0);
 	assert_int_equal(d->resets, 0);
@@ -1146,7 +1158,7 @@ static void test_hot_reset_auto(void **state)
 
 	hot_dev(GROUP, 0, 3, 0);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	/* No function reset: `echo 1 > reset` takes the hot reset. */
 	assert_int_equal(vfio_device_reset_auto(d), 0);
 	assert_int_equal(k.hot_resets, 1);
@@ -1182,8 +1194,8 @@ static void test_hot_reset_iommufd(void **state)
 	k.hot_flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID |
 		      VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
-	c.iommufd = true; /* as if its file were bound */
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
+	c.ops = &vfio_iommufd_ops; /* as if its file were bound */
 	assert_int_equal(vfio_device_hot_reset(d), 0);
 	assert_int_equal(k.hot_resets, 1);
 	assert_int_equal(k.hot_count, 0);
@@ -1195,7 +1207,7 @@ static void test_hot_reset_iommufd(void **state)
 	assert_int_equal(vfio_device_hot_reset(d), -EBUSY);
 	assert_int_equal(k.hot_resets, 1);
 	assert_int_equal(d->resets, 1);
-	c.iommufd = false;
+	c.ops = &vfio_type1_ops;
 	vfio_device_close(d);
 	vfio_container_close(&c);
 }

@@ -17,6 +17,7 @@
 
 #include "core/dma.h"
 #include "core/dma_noiommu.h"
+#include "core/iommu.h"
 #include "core/sys.h"
 
 #define CONT_FD 100
@@ -184,10 +185,10 @@ static int setup(void **state)
 	k.ranges[1].start = 0xfef00000ULL;
 	k.ranges[1].end = (1ULL << 40) - 1;
 	memset(&cont, 0, sizeof(cont));
+	cont.ops = &vfio_type1_ops;
 	cont.fd = CONT_FD;
 	cont.iommu_set = true;
 	vfio_dma_pool_init(&pool, &cont, 1ULL << 20);
-	cont.dma = &pool;
 	return 0;
 }
 
@@ -449,7 +450,7 @@ static void test_noiommu_alloc(void **state)
 	struct vfio_dma_buf *h = vfio_dma_buf_new(&pool);
 	struct vfio_dma_buf *big = vfio_dma_buf_new(&pool);
 
-	cont.noiommu = true;
+	cont.ops = &vfio_noiommu_ops;
 	vfio_dma_pool_init(&pool, &cont, 4ULL << 20);
 	pool.bufs = big;
 	big->next = h;
@@ -488,7 +489,7 @@ static void test_noiommu_alloc(void **state)
 	assert_int_equal(k.maps + k.unmaps, 0);
 	assert_int_equal(k.munmaps, 3);
 	assert_int_equal(pool.used, 0);
-	cont.noiommu = false;
+	cont.ops = &vfio_type1_ops;
 }
 
 static void test_lost_and_remapped(void **state)
@@ -513,6 +514,25 @@ static void test_lost_and_remapped(void **state)
 	assert_int_equal(pool.used, 0);
 }
 
+/* The pool hears of the IOMMU through the container, not from backends. */
+static void test_listens_on_container(void **state)
+{
+	struct vfio_dma_buf *a = vfio_dma_buf_new(&pool);
+
+	assert_ptr_equal(cont.on_iommu_arg, &pool);
+	assert_int_equal(vfio_dma_alloc(&pool, a, PG), 0);
+	vfio_container_iommu(&cont, false);
+	assert_false(cont.iommu_set);
+	assert_false(a->mapped);
+	vfio_container_iommu(&cont, true);
+	assert_true(cont.iommu_set);
+	assert_true(a->mapped);
+	assert_int_equal(k.maps, 2);
+	vfio_dma_pool_fini(&pool);
+	assert_null(cont.on_iommu);
+	assert_null(cont.on_iommu_arg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +555,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_iommu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagemap_entry, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_listens_on_container,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noiommu_alloc, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lost_and_remapped, setup,

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/dma.h"
+#include "core/iommu.h"
 #include "core/iommufd.h"
 #include "core/iommufd_abi.h"
 #include "core/sys.h"
@@ -490,11 +491,10 @@ static void test_auto_picks_iommufd(void **state)
 	struct vfio_opts o = { 0 };
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_true(c.iommufd);
+	assert_ptr_equal(c.ops, &vfio_iommufd_ops);
 	assert_string_equal(vfio_container_mode(&c), "iommufd");
-	assert_int_equal(c.fd, -1);
-	assert_int_equal(c.iommufd_fd, IOMMU_FD);
-	assert_int_equal(c.ioas_id, IOAS);
+	assert_int_equal(c.fd, IOMMU_FD); /* no container fd (cont_opens) */
+	assert_int_equal(c.ioas.id, IOAS);
 	assert_false(c.iommu_set); /* no device yet */
 	assert_int_equal(k.cont_opens, 0); /* /dev/vfio/vfio left alone */
 	assert_int_equal(k.open_flags_iommu & O_ACCMODE, O_RDWR);
@@ -511,7 +511,7 @@ static void test_auto_picks_iommufd(void **state)
 	assert_int_equal(k.destroy.size, sizeof(struct iommu_destroy));
 	assert_int_equal(k.destroy.id, IOAS);
 	assert_int_equal(k.closes[IOMMU_FD - CONT_FD], 1);
-	assert_int_equal(c.iommufd_fd, -1);
+	assert_int_equal(c.fd, -1);
 }
 
 static void test_auto_falls_back_to_type1(void **state)
@@ -523,10 +523,10 @@ static void test_auto_falls_back_to_type1(void **state)
 	k.no_iommu = true;
 	k.no_devices_dir = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_string_equal(vfio_container_mode(&c), "type1");
-	assert_int_equal(c.fd, CONT_FD);
-	assert_int_equal(c.iommufd_fd, -1);
+	assert_int_equal(c.fd, CONT_FD); /* no /dev/iommu held */
+	assert_ptr_equal(c.ops, &vfio_type1_ops);
 	vfio_container_close(&c);
 	assert_int_equal(k.destroys, 0);
 	assert_int_equal(k.closes[IOMMU_FD - CONT_FD], 0);
@@ -535,7 +535,7 @@ static void test_auto_falls_back_to_type1(void **state)
 	memset(&k, 0, sizeof(k));
 	k.no_devices_dir = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_int_equal(k.closes[IOMMU_FD - CONT_FD], 1);
 	assert_int_equal(k.ioas_allocs, 0);
 	vfio_container_close(&c);
@@ -544,7 +544,7 @@ static void test_auto_falls_back_to_type1(void **state)
 	memset(&k, 0, sizeof(k));
 	k.iommu_errno = EACCES;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_int_equal(c.fd, CONT_FD);
 	vfio_container_close(&c);
 
@@ -552,7 +552,7 @@ static void test_auto_falls_back_to_type1(void **state)
 	memset(&k, 0, sizeof(k));
 	k.ioas_alloc_errno = ENOMEM;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_int_equal(k.closes[IOMMU_FD - CONT_FD], 1);
 	vfio_container_close(&c);
 }
@@ -563,7 +563,7 @@ static void test_type1_and_noiommu_force_the_container(void **state)
 	struct vfio_opts o = { .backend = VFIO_BACKEND_TYPE1 };
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_string_equal(vfio_container_mode(&c), "type1");
 	assert_int_equal(k.iommu_opens, 0);
 	vfio_container_close(&c);
@@ -571,7 +571,7 @@ static void test_type1_and_noiommu_force_the_container(void **state)
 	o.backend = VFIO_BACKEND_AUTO;
 	o.noiommu = true;
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_string_equal(vfio_container_mode(&c), "noiommu");
 	assert_int_equal(k.iommu_opens, 0);
 	vfio_container_close(&c);
@@ -609,7 +609,7 @@ static void test_forced_without_dev_iommu(void **state)
 	assert_non_null(strstr(log, "CONFIG_IOMMUFD"));
 	assert_non_null(strstr(log, "CONFIG_VFIO_DEVICE_CDEV"));
 	assert_int_equal(k.cont_opens, 0); /* no quiet fallback */
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 
 	/* Permission: the kernel's errno, logged with the file. */
 	memset(&k, 0, sizeof(k));
@@ -646,14 +646,14 @@ static void test_mode_from_proc_devices(void **state)
 	log_catch();
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	log_take(log, sizeof(log));
-	assert_true(c.iommufd);
+	assert_ptr_equal(c.ops, &vfio_iommufd_ops);
 	assert_null(strstr(log, "no VFIO device file yet"));
 	vfio_container_close(&c);
 
 	/* Not listed: type1 by itself; -o iommufd fails, saying why. */
 	proc_devices(false);
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_false(c.iommufd);
+	assert_ptr_not_equal(c.ops, &vfio_iommufd_ops);
 	assert_int_equal(k.ioas_allocs, 1);
 	vfio_container_close(&c);
 	o.backend = VFIO_BACKEND_IOMMUFD;
@@ -676,7 +676,7 @@ static void test_forced_before_any_device_file(void **state)
 	log_catch();
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	log_take(log, sizeof(log));
-	assert_true(c.iommufd);
+	assert_ptr_equal(c.ops, &vfio_iommufd_ops);
 	assert_non_null(strstr(log, "no VFIO device file yet"));
 	vfio_container_close(&c);
 }
@@ -690,7 +690,7 @@ static void test_device_bind_attach(void **state)
 	struct vfio_device *d, *d2;
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	/* The device's own file, found through sysfs. */
 	assert_string_equal(k.cdev_path, "/fakedev/vfio/devices/" CDEV);
 	assert_int_equal(k.open_flags_cdev & O_ACCMODE, O_RDWR);
@@ -710,20 +710,23 @@ static void test_device_bind_attach(void **state)
 	assert_int_equal(k.attach.flags, 0);
 	assert_int_equal(k.attach.pt_id, IOAS);
 	assert_true(c.iommu_set);
-	/* The group file: the sysfs group and the mode. */
-	assert_non_null(d->group);
-	assert_int_equal(d->group->id, GROUP);
-	assert_int_equal(d->group->fd, -1);
+	/* The group file: the sysfs group and the mode; no group record
+	 * (nothing of the group is open). */
+	assert_int_equal(vfio_device_group(d), GROUP);
+	assert_null(d->group);
+	assert_null(c.groups);
 	assert_string_equal(vfio_container_mode(d->container), "iommufd");
 	/* The device works as from a group: enabled through config. */
 	assert_int_equal(k.cfg[4] | k.cfg[5] << 8, 0x0407);
 	assert_non_null(vfio_device_region(d, "config"));
 
-	/* A second open of the same group shares the record. */
-	assert_int_equal(vfio_device_open(&c, BDF, &d2), 0);
-	assert_ptr_equal(d2->group, d->group);
-	assert_int_equal(d->group->refs, 2);
+	/* A second open of the same group: two devices on the IOAS. */
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d2), 0);
+	assert_int_equal(vfio_device_group(d2), GROUP);
+	assert_int_equal(c.ioas.devices, 2);
 	vfio_device_close(d2);
+	assert_int_equal(c.ioas.devices, 1);
+	assert_true(c.iommu_set);
 
 	/* Release: the device fd closed (that unbinds), not /dev/iommu. */
 	vfio_device_release(d);
@@ -747,7 +750,7 @@ static void test_device_file_waited_for(void **state)
 	/* The node comes three tries after the first, 10 ms apart. */
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	k.cdev_appears_after = 3;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.cdev_opens, 4);
 	assert_int_equal(k.sleep_total, 30);
 	vfio_device_close(d);
@@ -758,7 +761,7 @@ static void test_device_file_waited_for(void **state)
 	run("rm -r '%s'", p);
 	k.sleeps = k.sleep_total = 0;
 	k.sysfs_appears_after = 5;
-	assert_int_equal(vfio_device_open(&c, BDF, &d), 0);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
 	assert_int_equal(k.sleep_total, 50);
 	vfio_device_close(d);
 	vfio_container_close(&c);
@@ -767,15 +770,14 @@ static void test_device_file_waited_for(void **state)
 static void test_device_file_wait_bounded(void **state)
 {
 	struct vfio_container c;
-	struct vfio_opts o = { .backend = VFIO_BACKEND_IOMMUFD,
-			       .wait_ms = 100 };
+	struct vfio_opts o = { .backend = VFIO_BACKEND_IOMMUFD };
 	struct vfio_device *d;
 	char log[4096], p[PATH_MAX];
 
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	k.cdev_appears_after = 1000;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENOENT);
+	assert_int_equal(vfio_device_open(&c, BDF, 100, &d), -ENOENT);
 	log_take(log, sizeof(log));
 	assert_null(d);
 	assert_int_equal(k.sleep_total, 100);
@@ -788,7 +790,7 @@ static void test_device_file_wait_bounded(void **state)
 	run("rm -rf '%s'", p);
 	k.sleep_total = 0;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENOENT);
+	assert_int_equal(vfio_device_open(&c, BDF, 100, &d), -ENOENT);
 	log_take(log, sizeof(log));
 	assert_int_equal(k.sleep_total, 100);
 	assert_non_null(strstr(log, "no VFIO device file"));
@@ -800,7 +802,7 @@ static void test_device_file_wait_bounded(void **state)
 	run("mkdir -p '%s/%s'", p, CDEV);
 	k.sleep_total = 0;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -ENODEV);
+	assert_int_equal(vfio_device_open(&c, BDF, 100, &d), -ENODEV);
 	log_take(log, sizeof(log));
 	assert_int_equal(k.sleep_total, 100);
 	assert_non_null(strstr(log, "no-IOMMU device"));
@@ -820,7 +822,8 @@ static void test_bind_fails(void **state)
 	/* Another process has the group open (/dev/vfio/7): EBUSY. */
 	k.bind_errno = EBUSY;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EBUSY);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EBUSY);
 	log_take(log, sizeof(log));
 	assert_null(d);
 	assert_non_null(strstr(log, BDF ": in use: another process"));
@@ -833,7 +836,8 @@ static void test_bind_fails(void **state)
 	/* EPERM with no host driver in the group: another owner, or MSIs. */
 	k.bind_errno = EPERM;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EPERM);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EPERM);
 	log_take(log, sizeof(log));
 	assert_non_null(strstr(log, "another process's iommufd holds"));
 	assert_non_null(strstr(log, "allow_unsafe_interrupts"));
@@ -842,7 +846,8 @@ static void test_bind_fails(void **state)
 	 * viable, the culprit named. */
 	other_on_host_driver();
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EPERM);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EPERM);
 	log_take(log, sizeof(log));
 	assert_non_null(strstr(log, "IOMMU group 7 is not viable: held "
 				    "by " OTHER "(serial)"));
@@ -850,7 +855,8 @@ static void test_bind_fails(void **state)
 	/* Anything else: the ioctl and the kernel's errno. */
 	k.bind_errno = EINVAL;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EINVAL);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EINVAL);
 	log_take(log, sizeof(log));
 	assert_non_null(strstr(log, BDF ": binding to /fakedev/iommu "
 					"(VFIO_DEVICE_BIND_IOMMUFD): Invalid"));
@@ -868,7 +874,8 @@ static void test_attach_fails(void **state)
 	assert_int_equal(vfio_container_open(&c, &o), 0);
 	k.attach_errno = EADDRINUSE;
 	log_catch();
-	assert_int_equal(vfio_device_open(&c, BDF, &d), -EADDRINUSE);
+	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d),
+			 -EADDRINUSE);
 	log_take(log, sizeof(log));
 	assert_non_null(strstr(log, "VFIO_DEVICE_ATTACH_IOMMUFD_PT"));
 	assert_non_null(strstr(log, "DMA buffer"));
@@ -882,9 +889,9 @@ static void test_device_open_needs_iommufd_mode(void **state)
 	struct vfio_container c;
 
 	memset(&c, 0, sizeof(c));
+	c.ops = &vfio_type1_ops;
 	c.fd = CONT_FD;
-	c.iommufd_fd = -1;
-	assert_int_equal(iommufd_device_open(&c, BDF, GROUP), -EINVAL);
+	assert_int_equal(iommufd_device_open(&c, BDF, GROUP, 0), -EINVAL);
 	assert_int_equal(k.cdev_opens, 0);
 }
 
@@ -901,8 +908,7 @@ static int dma_setup(void **state)
 	setup(state);
 	assert_int_equal(vfio_container_open(&dc, &o), 0);
 	vfio_dma_pool_init(&pool, &dc, 1ULL << 20);
-	dc.dma = &pool;
-	assert_int_equal(vfio_device_open(&dc, BDF, &dd), 0);
+	assert_int_equal(vfio_device_open(&dc, BDF, VFIO_OPEN_WAIT_MS, &dd), 0);
 	return 0;
 }
 
@@ -1033,7 +1039,7 @@ static void test_dma_outlives_devices(void **state)
 	/* New buffers wait for a device (ranges come with it). */
 	assert_int_equal(vfio_dma_alloc(&pool, b, PG), -ENODEV);
 	/* A device again: nothing mapped twice. */
-	assert_int_equal(vfio_device_open(&dc, BDF, &dd), 0);
+	assert_int_equal(vfio_device_open(&dc, BDF, VFIO_OPEN_WAIT_MS, &dd), 0);
 	assert_true(dc.iommu_set);
 	assert_int_equal(k.maps, 1);
 	assert_int_equal(vfio_dma_alloc(&pool, b, PG), 0);
