@@ -241,7 +241,8 @@ int dma_mkdir(struct node *dir, const char *name, struct node **out)
 	if (!d->b || !node_new(n, "size", false, &size_attr) ||
 	    !node_new(n, "data", false, &data_ops) ||
 	    !node_new(n, "iova", false,
-		      vfio_dma_phys(pool_of(n)) ? &iova_phys_attr : &iova_attr)) {
+		      vfio_dma_phys(pool_of(n)) ? &iova_phys_attr :
+						  &iova_attr)) {
 		if (d->b)
 			vfio_dma_buf_free(pool_of(n), d->b);
 		node_discard(n);
