@@ -43,9 +43,12 @@ TESTDEV=0000:00:07.0
 E1000E=0000:01:00.0
 ALL_DEVS="$EDU $NVME $IVSHMEM $TESTDEV $E1000E"
 
-# pass, fail, skip, finish.
+# pass, fail, skip, finish, from next to this file: the test's directory, or
+# /tests/integration in the guest for its init and `sh -c '. lib.sh'`.
+LIB_DIR=$(dirname "$0")
+[ -f "$LIB_DIR/verdict.sh" ] || LIB_DIR=/tests/integration
 # shellcheck source=tests/integration/verdict.sh
-. "$(dirname "$0")/verdict.sh"
+. "$LIB_DIR/verdict.sh"
 LIB_TMP=${TMPDIR:-/tmp}/lib.$$
 mkdir -p "$LIB_TMP"
 trap 'rm -rf "$LIB_TMP"' EXIT
