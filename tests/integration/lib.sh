@@ -105,6 +105,20 @@ check_ne() {
 	fi
 }
 
+# check_same "desc" FILE1 FILE2: both files read (something) and read the
+# same; two failed reads are not equal.
+check_same() {
+	if ! _s1=$(cat "$2" 2>&1) || [ -z "$_s1" ]; then
+		fail "$1: $2 does not read: $_s1"
+		return 1
+	fi
+	if ! _s2=$(cat "$3" 2>&1) || [ -z "$_s2" ]; then
+		fail "$1: $3 does not read: $_s2"
+		return 1
+	fi
+	check_eq "$1" "$_s1" "$_s2"
+}
+
 # The text busybox (and libc's strerror) prints for an errno name.
 errno_text() {
 	case $1 in

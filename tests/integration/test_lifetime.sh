@@ -23,6 +23,7 @@ pin=$!
 sleep 0.5
 check "echo intx > irq/mode while irq/$last is a working directory" put intx "$n/irq/mode"
 check_errno "irq/$last is gone" ENOENT ls "$n/irq/$last/count"
+check "the directory's holder still runs" kill -0 "$pin"
 check_eq "the held directory lists nothing" "" "$(ls "/proc/$pin/cwd/" 2>/dev/null)"
 check "unbind nvme from vfio-pci" sh -c "echo $NVME > /sys/bus/pci/drivers/vfio-pci/unbind"
 check "nvme leaves the mount" wait_path "$n" 0
