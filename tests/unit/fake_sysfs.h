@@ -21,13 +21,28 @@ void fake_tree_make(char *tree, size_t size, const char *name);
 void fake_tree_remove(const char *tree);
 
 /*
- * A read or write of len bytes at off of the config region, which starts at
- * region offset cfg_off, on the 256 bytes of cfg; the test fails when the
- * access is outside them.
+ * The config region of a fake VFIO device: fake_dev_pread and
+ * fake_dev_pwrite (sys_ops' pread and pwrite) read and write the 256 bytes
+ * of cfg for the device's fd, which has its config region at cfg_off, and
+ * pass any other fd to the real calls; the test fails on an access outside
+ * the region.
  */
-ssize_t fake_cfg_pread(const uint8_t *cfg, uint64_t cfg_off, void *buf,
-		       size_t len, off_t off);
-ssize_t fake_cfg_pwrite(uint8_t *cfg, uint64_t cfg_off, const void *buf,
-			size_t len, off_t off);
+struct fake_dev {
+	int fd;
+	uint64_t cfg_off;
+	uint8_t *cfg;
+};
+extern struct fake_dev fake_dev;
+
+ssize_t fake_dev_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t fake_dev_pwrite(int fd, const void *buf, size_t len, off_t off);
+
+struct sys_ops;
+
+/*
+ * ops: the real calls, but for dev's config region (fake_dev = dev), the
+ * device nodes under /fakedev and sysfs at tree; the test adds its fakes.
+ */
+void fake_sys_init(struct sys_ops *ops, const char *tree, struct fake_dev dev);
 
 #endif

@@ -346,22 +346,6 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	return -1;
 }
 
-static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
-{
-	if (fd != DEV_FD)
-		return pread(fd, buf, len, off);
-	return fake_cfg_pread(k.cfg, REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX), buf,
-			      len, off);
-}
-
-static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	if (fd != DEV_FD)
-		return pwrite(fd, buf, len, off);
-	return fake_cfg_pwrite(k.cfg, REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
-			       buf, len, off);
-}
-
 static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		       off_t off)
 {
@@ -439,18 +423,17 @@ static int setup(void **state)
 	k.cfg[0x10] = 0x04; /* BAR0: 64-bit memory */
 	k.cfg[0x18] = 0x01; /* BAR2: I/O */
 	k.cfg[0x20] = 0x00; /* BAR4: 32-bit memory */
-	fake_sys = sys_real;
+	fake_sys_init(&fake_sys, tree,
+		      (struct fake_dev){ DEV_FD,
+					 REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
+					 k.cfg });
 	fake_sys.open = fake_open;
 	fake_sys.close = fake_close;
 	fake_sys.ioctl = fake_ioctl;
-	fake_sys.pread = fake_pread;
-	fake_sys.pwrite = fake_pwrite;
 	fake_sys.mmap = fake_mmap;
 	fake_sys.munmap = fake_munmap;
 	fake_sys.sleep_ms = fake_sleep;
 	fake_sys.eventfd = fake_eventfd;
-	fake_sys.dev_root = "/fakedev";
-	fake_sys.sysfs_root = tree;
 	sys = &fake_sys;
 	return 0;
 }

@@ -314,22 +314,6 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	return -1;
 }
 
-static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
-{
-	if (fd != DEV_FD)
-		return pread(fd, buf, len, off);
-	return fake_cfg_pread(k.cfg, REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX), buf,
-			      len, off);
-}
-
-static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	if (fd != DEV_FD)
-		return pwrite(fd, buf, len, off);
-	return fake_cfg_pwrite(k.cfg, REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
-			       buf, len, off);
-}
-
 /* vfio-dev/vfio5 with its device number, as sysfs shows a bound device. */
 static void make_cdev_dir(void)
 {
@@ -435,15 +419,14 @@ static int setup(void **state)
 		"ln -s ../../../../bus/pci/devices/%s "
 		"'%s/kernel/iommu_groups/%d/devices/%s'",
 		BDF, tree, GROUP, BDF, OTHER, tree, GROUP, OTHER);
-	fake_sys = sys_real;
+	fake_sys_init(&fake_sys, tree,
+		      (struct fake_dev){ DEV_FD,
+					 REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
+					 k.cfg });
 	fake_sys.open = fake_open;
 	fake_sys.close = fake_close;
 	fake_sys.ioctl = fake_ioctl;
-	fake_sys.pread = fake_pread;
-	fake_sys.pwrite = fake_pwrite;
 	fake_sys.sleep_ms = fake_sleep;
-	fake_sys.dev_root = "/fakedev";
-	fake_sys.sysfs_root = tree;
 	/* No proc/devices unless a test writes one: the directory decides. */
 	snprintf(proc, sizeof(proc), "%s/proc", tree);
 	fake_sys.proc_root = proc;
