@@ -105,6 +105,13 @@ check_ne() {
 	fi
 }
 
+# check_empty "desc" DIR: ls DIR succeeds and lists nothing (a missing
+# directory is not an empty one).
+check_empty() {
+	_l=$(ls "$2" 2>&1)
+	check_eq "$1" "0:" "$?:$_l"
+}
+
 # check_same "desc" FILE1 FILE2: both files read (something) and read the
 # same; two failed reads are not equal.
 check_same() {
@@ -203,7 +210,7 @@ check_edu_dma() {
 	echo "  $_out"
 	check_eq "$1" 0 "$_rc"
 	check_eq "... says OK" "edu-dma: OK: 256 bytes RAM -> edu -> RAM, 2 interrupts" "$_out"
-	check_eq "... and leaves dma/ empty" "" "$(ls "$M/dma")"
+	check_empty "... and leaves dma/ empty" "$M/dma"
 }
 
 # rd FILE OFFSET WIDTH: one read of WIDTH bytes at OFFSET (a single read()
@@ -231,10 +238,12 @@ le32() {
 		$(((_v >> 16) & 255)) $(((_v >> 24) & 255))
 }
 
-# nbytes FILE OFFSET COUNT: how many bytes one read of COUNT at OFFSET returns.
+# nbytes FILE OFFSET COUNT: how many bytes one read of COUNT at OFFSET returns
+# ("read failed" when it fails: not a count).
 nbytes() {
-	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none | wc -c |
-		tr -d ' '
+	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none \
+		>"$LIB_TMP/nbytes" || { echo "read failed"; return 1; }
+	wc -c <"$LIB_TMP/nbytes" | tr -d ' '
 }
 
 # wait_for [-t SECONDS] COND...: retry COND (its stderr discarded) every

@@ -80,5 +80,5 @@ else
 fi
 check_text "edu serves MSI at the end" "$M/$EDU/irq/mode" msi
 check_text "pci-testdev is there at the end" "$M/$TESTDEV/vendor" 0x1b36
-check_eq "dma/ is empty at the end" "" "$(ls "$M/dma")"
+check_empty "dma/ is empty at the end" "$M/dma"
 finish

@@ -60,7 +60,8 @@ check_text "e1000e irq/mode is msix" "$e/mode" msix
 check_eq "e1000e lists 5 vectors" 5 "$(vectors "$M/$E1000E")"
 check_text "irq/0/cpu before any use: -" "$e/0/cpu" -
 check_text "irq/0/irq before any use: -" "$e/0/irq" -
-check_eq "no irqN.events counter before use" "" "$(counter "$E1000E" irq0.events)"
+check "no irqN.events counter before use (its counters read)" sh -c \
+	"cat '$M/$E1000E/counters' >'$LIB_TMP/cnt' && ! grep -q '^irq0\.events ' '$LIB_TMP/cnt'"
 ls -l "$e/1" "$e/4" >/dev/null # the kernel now has their entries cached
 check "echo msi > irq/mode" put msi "$e/mode"
 check_text "mode reads msi" "$e/mode" msi
