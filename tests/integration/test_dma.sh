@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 if [ "$VFIOFS_IOMMU" = none ]; then
-	echo "  no IOMMU: skipped (IOVA allocation and IOMMU mappings (test_dma_noiommu covers no-IOMMU buffers))"
+	skip "no IOMMU: IOVA allocation and IOMMU mappings (test_dma_noiommu covers no-IOMMU buffers)"
 	finish
 fi
 
