@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Helpers for the integration tests (busybox sh, in the VM test bed's guest).
 # A test file: `. "$(dirname "$0")/lib.sh"`, assertions, then `finish`, which
-# prints "<name>: N passed, N failed" and exits non-zero on any failure.
+# prints "<name>: N passed, N failed" (", N skipped" after it when a check
+# was skipped: verdict.sh) and exits non-zero on any failure.
 # guest-init.sh mounts vfiofs at /vfio before the tests (`vfiofs /vfio`).
 #
 # Valgrind mode (vfiofs.valgrind=1 on the kernel command line; guest-init.sh
@@ -426,9 +427,10 @@ poll_bit_clear() {
 	wait_for -t 5 bit_clear "$@"
 }
 
-# path_is PATH 1|0: PATH exists (1) or not (0).
+# path_is PATH 1|0: PATH exists (1) or not (0) in a directory that does (a
+# dead mount has no paths, but is not where PATH is gone from).
 path_is() {
-	if [ -e "$1" ]; then [ "$2" = 1 ]; else [ "$2" = 0 ]; fi
+	if [ -e "$1" ]; then [ "$2" = 1 ]; else [ "$2" = 0 ] && [ -d "$(dirname "$1")" ]; fi
 }
 
 # wait_path PATH 1|0: wait (bounded, 10 s times SLOW) until path_is.

@@ -135,7 +135,7 @@ for d in $P $S; do
 	ub=$!
 	check "$d: the unbind completes" wait_for gone "$ub"
 	echo >"$sys/$d/driver_override"
-	check "$d leaves the mount" wait_for sh -c "! test -e '$M/$d'"
+	check "$d leaves the mount" wait_path "$M/$d" 0
 done
 rm -f /run/vfio-bind/$S /run/vfio-bind/$P
 echo "$S" >/sys/bus/pci/drivers/serial/bind 2>/dev/null

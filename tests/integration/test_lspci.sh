@@ -104,7 +104,8 @@ ub=$!
 check "the unbind of $d completed" wait_for -t 15 gone "$ub"
 wait "$ub" 2>/dev/null
 check "$d leaves $M" wait_path "$M/$d" 0
-check "$d leaves $S/devices" wait_for sh -c "! ls '$S/devices' | grep -qx '$d'"
+check "$d leaves $S/devices" wait_for sh -c \
+	"ls '$S/devices' >'$LIB_TMP/ls' && ! grep -qx '$d' '$LIB_TMP/ls'"
 check_eq "lspci through the mount lists 4 devices" 4 "$(lsm | wc -l | tr -d ' ')"
 echo "$d" >/sys/bus/pci/drivers_probe 2>/dev/null
 check "$d comes back in $S/devices" wait_path "$S/devices/$d/config" 1
