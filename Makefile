@@ -20,6 +20,8 @@ LIBS    := $(FUSE_LIBS) -linotifytools -lpthread
 CORE_SRC := $(sort $(wildcard core/*.c))
 FS_SRC   := $(sort $(wildcard fs/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# What the unit tests share (the fake sysfs), linked into each of them.
+UNIT_LIB := $(filter-out $(UNIT_SRC),$(sort $(wildcard tests/unit/*.c)))
 # The fs/ harness (tests/fs): fs/ without the loop, the watchers and main,
 # core/ without its logging (the harness has its own, and the stubs).
 HARNESS_SRC := tests/fs/harness.c \
@@ -35,7 +37,7 @@ $(1)/obj/%.o: %.c
 $(1)/vfiofs: $$(patsubst %.c,$(1)/obj/%.o,$$(CORE_SRC) $$(FS_SRC))
 	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ $$(LIBS)
 
-$(1)/tests/%: $(1)/obj/tests/unit/%.o $$(patsubst %.c,$(1)/obj/%.o,$$(CORE_SRC))
+$(1)/tests/%: $(1)/obj/tests/unit/%.o $$(patsubst %.c,$(1)/obj/%.o,$$(UNIT_LIB) $$(CORE_SRC))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $(2) -o $$@ $$^ -lcmocka $$(LIBS)
 

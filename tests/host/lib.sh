@@ -1,26 +1,12 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Helpers for the tests on the build machine (tests/host/test_*.sh, sourced
-# from the top of the tree): a temporary directory $T removed at exit,
-# pass/fail counting, and finish, which prints "<name>: N passed, N failed"
-# and exits non-zero on any failure.
-TEST_NAME=$(basename "$0" .sh)
-PASS=0 FAIL=0
+# from the top of the tree): a temporary directory $T removed at exit, and
+# the pass/fail/skip counting and finish of the integration tests.
+# shellcheck source=tests/integration/verdict.sh
+. tests/integration/verdict.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
-pass() {
-	PASS=$((PASS + 1))
-	echo "ok - $*"
-}
-fail() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $*"
-}
-finish() {
-	echo "$TEST_NAME: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
 
 # Made-up PCI sysfs under $SYS (set by the test; $P=$SYS/bus/pci) for the
 # vfio-bind tests.

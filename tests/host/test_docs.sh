@@ -55,7 +55,7 @@ says() {
 }
 
 if ! command -v strace >/dev/null 2>&1; then
-	pass "no strace here: the tool measurements are skipped"
+	skip "no strace here: the tool measurements"
 	finish
 fi
 F=$T/file

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Helpers for the integration tests (busybox sh, in the VM test bed's guest).
 # A test file: `. "$(dirname "$0")/lib.sh"`, assertions, then `finish`, which
-# prints "<name>: N passed, N failed" and exits non-zero on any failure.
+# prints "<name>: N passed, N failed" (", N skipped" after it when a check
+# was skipped: verdict.sh) and exits non-zero on any failure.
 # guest-init.sh mounts vfiofs at /vfio before the tests (`vfiofs /vfio`).
 #
 # Valgrind mode (vfiofs.valgrind=1 on the kernel command line; guest-init.sh
@@ -43,28 +44,21 @@ TESTDEV=0000:00:07.0
 E1000E=0000:01:00.0
 ALL_DEVS="$EDU $NVME $IVSHMEM $TESTDEV $E1000E"
 
-PASS=0
-FAIL=0
-TEST_NAME=$(basename "$0" .sh)
+# pass, fail, skip, finish, from next to this file: the test's directory, or
+# /tests/integration in the guest for its init and `sh -c '. lib.sh'`.
+LIB_DIR=$(dirname "$0")
+[ -f "$LIB_DIR/verdict.sh" ] || LIB_DIR=/tests/integration
+# shellcheck source=tests/integration/verdict.sh
+. "$LIB_DIR/verdict.sh"
 LIB_TMP=${TMPDIR:-/tmp}/lib.$$
 mkdir -p "$LIB_TMP"
+trap 'rm -rf "$LIB_TMP"' EXIT
 
-pass() {
-	PASS=$((PASS + 1))
-	echo "ok - $*"
-}
+# Every check_* helper returns its verdict: 0 passed, 1 failed.
 
-fail() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL - $*"
-}
-
-# Print the verdict line and exit (non-zero on failure).
-finish() {
-	rm -rf "$LIB_TMP"
-	echo "$TEST_NAME: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
+# show_out: the failed command's output, indented, for the log.
+show_out() {
+	sed 's/^/    | /' "$LIB_TMP/out" | head -n 20
 }
 
 # check "desc" cmd args...: passes when cmd exits 0.
@@ -73,10 +67,13 @@ check() {
 	shift
 	if "$@" >"$LIB_TMP/out" 2>&1; then
 		pass "$_d"
+		return 0
 	else
-		fail "$_d (exit $?): $*"
-		sed 's/^/    | /' "$LIB_TMP/out" | head -n 20
+		_rc=$?
 	fi
+	fail "$_d (exit $_rc): $*"
+	show_out
+	return 1
 }
 
 # check_not "desc" cmd args...: passes when cmd fails.
@@ -85,10 +82,10 @@ check_not() {
 	shift
 	if "$@" >"$LIB_TMP/out" 2>&1; then
 		fail "$_d (succeeded): $*"
-		sed 's/^/    | /' "$LIB_TMP/out" | head -n 20
-	else
-		pass "$_d"
+		show_out
+		return 1
 	fi
+	pass "$_d"
 }
 
 # check_eq "desc" expected actual
@@ -107,6 +104,27 @@ check_ne() {
 	else
 		fail "$1: got '$3', which it must not be"
 	fi
+}
+
+# check_empty "desc" DIR: ls DIR succeeds and lists nothing (a missing
+# directory is not an empty one).
+check_empty() {
+	_l=$(ls "$2" 2>&1)
+	check_eq "$1" "0:" "$?:$_l"
+}
+
+# check_same "desc" FILE1 FILE2: both files read (something) and read the
+# same; two failed reads are not equal.
+check_same() {
+	if ! _s1=$(cat "$2" 2>&1) || [ -z "$_s1" ]; then
+		fail "$1: $2 does not read: $_s1"
+		return 1
+	fi
+	if ! _s2=$(cat "$3" 2>&1) || [ -z "$_s2" ]; then
+		fail "$1: $3 does not read: $_s2"
+		return 1
+	fi
+	check_eq "$1" "$_s1" "$_s2"
 }
 
 # The text busybox (and libc's strerror) prints for an errno name.
@@ -140,7 +158,7 @@ check_errno() {
 	shift 2
 	if "$@" >"$LIB_TMP/out" 2>"$LIB_TMP/err"; then
 		fail "$_d: succeeded, expected $_e: $*"
-		return
+		return 1
 	fi
 	_t=$(errno_text "$_e")
 	case $_e in
@@ -157,18 +175,30 @@ check_errno() {
 	fi
 }
 
-# counter DEV NAME: the value of NAME in DEV's counters file (empty if absent).
+# counter DEV NAME: the value of NAME in DEV's counters file; fails (and
+# prints nothing) when the file or the name is missing or not a number.
 counter() {
-	awk -v n="$2" '$1 == n { print $2; exit }' "$M/$1/counters" 2>/dev/null
+	if ! _cv=$(awk -v n="$2" '$1 == n { print $2; found = 1; exit } END { exit !found }' \
+		"$M/$1/counters") || ! is_num "$_cv"; then
+		echo "counter: no $2 in $M/$1/counters" >&2
+		return 1
+	fi
+	echo "$_cv"
 }
 
-# delta DEV NAME CMD...: run CMD (output discarded), print how much NAME grew.
+# delta DEV NAME CMD...: run CMD (output discarded), print how much NAME grew;
+# prints "no counter NAME" (which no number equals) and fails when NAME is
+# not there before and after.
 delta() {
 	_dv=$1 _dn=$2
 	shift 2
 	_b=$(counter "$_dv" "$_dn")
+	_bok=$?
 	"$@" >/dev/null 2>&1
-	_a=$(counter "$_dv" "$_dn")
+	if ! _a=$(counter "$_dv" "$_dn") || [ "$_bok" -ne 0 ]; then
+		echo "no counter $_dn"
+		return 1
+	fi
 	echo $((_a - _b))
 }
 
@@ -181,7 +211,7 @@ check_edu_dma() {
 	echo "  $_out"
 	check_eq "$1" 0 "$_rc"
 	check_eq "... says OK" "edu-dma: OK: 256 bytes RAM -> edu -> RAM, 2 interrupts" "$_out"
-	check_eq "... and leaves dma/ empty" "" "$(ls "$M/dma")"
+	check_empty "... and leaves dma/ empty" "$M/dma"
 }
 
 # rd FILE OFFSET WIDTH: one read of WIDTH bytes at OFFSET (a single read()
@@ -209,25 +239,44 @@ le32() {
 		$(((_v >> 16) & 255)) $(((_v >> 24) & 255))
 }
 
-# nbytes FILE OFFSET COUNT: how many bytes one read of COUNT at OFFSET returns.
+# nbytes FILE OFFSET COUNT: how many bytes one read of COUNT at OFFSET returns
+# ("read failed" when it fails: not a count).
 nbytes() {
-	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none | wc -c |
-		tr -d ' '
+	dd if="$1" bs="$3" count=1 skip="$(($2))" iflag=skip_bytes status=none \
+		>"$LIB_TMP/nbytes" || { echo "read failed"; return 1; }
+	wc -c <"$LIB_TMP/nbytes" | tr -d ' '
+}
+
+# wait_for [-t SECONDS] COND...: retry COND (its stderr discarded) every
+# 0.1 s until it succeeds or SECONDS (default 10) times SLOW have passed;
+# the status is COND's last. Every bounded wait of the tests is one of these.
+wait_for() {
+	_wt=10
+	if [ "$1" = -t ]; then
+		_wt=$2
+		shift 2
+	fi
+	_wi=$((_wt * 10 * SLOW))
+	until "$@" 2>/dev/null; do
+		[ "$_wi" -le 0 ] && return 1
+		sleep 0.1
+		_wi=$((_wi - 1))
+	done
+}
+
+# is_mounted DIR: DIR is a FUSE mount.
+is_mounted() {
+	grep -q " $1 fuse" /proc/mounts
 }
 
 # Wait (bounded, 10 s times SLOW) until DIR is (1) or is not (0) a FUSE mount.
 wait_mount() {
-	_i=0
-	while [ $_i -lt $((100 * SLOW)) ]; do
-		if grep -q " $1 fuse" /proc/mounts; then
-			[ "$2" = 1 ] && return 0
-		else
-			[ "$2" = 0 ] && return 0
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
+	if [ "$2" = 1 ]; then wait_for is_mounted "$1"; else wait_for not is_mounted "$1"; fi
+}
+
+# not CMD...: CMD fails (a predicate for wait_for).
+not() {
+	! "$@"
 }
 
 # vfiofs_pids: the pids of running vfiofs processes (from /proc/*/comm, which
@@ -246,6 +295,11 @@ vfiofs_pids() {
 	done | tr '\n' ' '
 }
 
+# mounted_or_gone DIR PID: DIR is mounted, or its daemon PID has ended.
+mounted_or_gone() {
+	is_mounted "$1" || gone "$2"
+}
+
 # vfiofs_mount DIR [vfiofs options...]: mount an instance (it daemonizes),
 # with $VFIOFS_OPTS after the options given;
 # its pid is kept for vfiofs_umount. With VFIOFS_WRAP, the instance runs in
@@ -259,21 +313,17 @@ vfiofs_mount() {
 		# shellcheck disable=SC2086
 		$VFIOFS_WRAP vfiofs -f "$@" $VFIOFS_OPTS "$_dir" </dev/null >>/tmp/vfiofs-fg.log 2>&1 &
 		_pid=$!
-		_i=0
-		while ! grep -q " $_dir fuse" /proc/mounts; do
-			if ! kill -0 "$_pid" 2>/dev/null; then
+		wait_for -t 30 mounted_or_gone "$_dir" "$_pid"
+		if ! is_mounted "$_dir"; then
+			if gone "$_pid"; then
 				wait "$_pid"
 				echo "vfiofs $* $VFIOFS_OPTS $_dir: exit $?" >&2
-				return 1
-			fi
-			if [ $_i -ge $((300 * SLOW)) ]; then
+			else
 				echo "vfiofs: $_dir is not mounted after $((30 * SLOW)) s" >&2
 				kill -KILL "$_pid" 2>/dev/null
-				return 1
 			fi
-			sleep 0.1
-			_i=$((_i + 1))
-		done
+			return 1
+		fi
 		echo "$_pid" >"/tmp/vfiofs.pid.$(echo "$_dir" | tr / _)"
 		return 0
 	fi
@@ -298,13 +348,8 @@ vfiofs_umount() {
 	wait_mount "$1" 0 || return 1
 	rm -f "$_pf"
 	[ -n "$_pid" ] || return 0
-	_i=0
-	while kill -0 "$_pid" 2>/dev/null; do
-		[ $_i -ge $((200 * SLOW)) ] && { echo "vfiofs $_pid still running $((20 * SLOW)) s after umount" >&2; return 1; }
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 0
+	wait_for -t 20 gone "$_pid" ||
+		{ echo "vfiofs $_pid still running $((20 * SLOW)) s after umount" >&2; return 1; }
 }
 
 # vfiofs_ensure DIR: DIR is a working default mount again (after a test that
@@ -370,40 +415,29 @@ is_num() {
 	return 0
 }
 
-# poll_bit_clear FILE MASK: wait (bounded, 5 s times SLOW) until (cat FILE) &
-# MASK is 0.
-poll_bit_clear() {
-	_i=0
-	while [ $_i -lt $((100 * SLOW)) ]; do
-		_v=$(cat "$1") || return 1
-		is_num "$_v" || { echo "poll: '$_v' is not a number" >&2; return 1; }
-		[ $((_v & $2)) -eq 0 ] && return 0
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	return 1
+# bit_clear FILE MASK: (cat FILE) & MASK is 0; FILE reads a number.
+bit_clear() {
+	_v=$(cat "$1") || return 1
+	is_num "$_v" || { echo "poll: '$_v' is not a number" >&2; return 1; }
+	[ $((_v & $2)) -eq 0 ]
 }
 
-# wait_for COND...: retry COND every 0.1 s for up to 10 s (times SLOW).
-wait_for() {
-	_i=0
-	while ! "$@" 2>/dev/null; do
-		[ $_i -ge $((100 * SLOW)) ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+# poll_bit_clear FILE MASK: wait (bounded, 5 s times SLOW) until bit_clear.
+poll_bit_clear() {
+	wait_for -t 5 bit_clear "$@"
 }
-# wait_path PATH 1|0: wait (bounded, 10 s times SLOW) until PATH exists (1)
-# or not (0).
+
+# path_is PATH 1|0: PATH exists (1) or not (0) in a directory that does (a
+# dead mount has no paths, but is not where PATH is gone from).
+path_is() {
+	if [ -e "$1" ]; then [ "$2" = 1 ]; else [ "$2" = 0 ] && [ -d "$(dirname "$1")" ]; fi
+}
+
+# wait_path PATH 1|0: wait (bounded, 10 s times SLOW) until path_is.
 wait_path() {
-	_i=0
-	while [ $_i -lt $((100 * SLOW)) ]; do
-		if [ -e "$1" ]; then [ "$2" = 1 ] && return 0; else [ "$2" = 0 ] && return 0; fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
+	wait_for path_is "$@"
 }
+
 # now_ms: /proc/uptime in milliseconds (10 ms resolution).
 now_ms() {
 	read -r _u _ </proc/uptime
@@ -419,4 +453,4 @@ drv() {
 }
 # enabled VECDIR: the vector has a host IRQ. gone PID: the process ended.
 enabled() { [ "$(cat "$1/irq")" != - ]; }
-gone() { ! kill -0 "$1"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }

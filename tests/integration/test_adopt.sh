@@ -39,11 +39,11 @@ if sh -c "exec 5<>'$n'" 2>"$LIB_TMP/err"; then
 else
 	fail "another VFIO user cannot open $n (vfiofs took it: F5): $(cat "$LIB_TMP/err")"
 fi
-check_not "$d is not in the mount" test -e "$M/$d"
+check_errno "$d is not in the mount" ENOENT stat "$M/$d"
 # Not even after more uevents (each one rescans).
 echo change >"$sys/uevent"
 sleep $((1 * SLOW))
-check_not "nor after a uevent" test -e "$M/$d"
+check_errno "nor after a uevent" ENOENT stat "$M/$d"
 
 # -o adopt=all: a second mount that takes every device bound after it.
 # (At its mount every other device is the default mount's, and skipped.)
@@ -53,7 +53,7 @@ check "a mount with -o adopt=all" vfiofs_mount "$A" -o adopt=all
 echo "$d" >/sys/bus/pci/drivers_probe 2>/dev/null
 check "-o adopt=all takes $d when it is bound" wait_path "$A/$d/vendor" 1
 check_text "and reads it" "$A/$d/vendor" 0x1b36
-check_not "the default mount does not" test -e "$M/$d"
+check_errno "the default mount does not" ENOENT stat "$M/$d"
 check "unmount it" vfiofs_umount "$A"
 
 # Free and bound at mount time: taken, as before.
@@ -63,7 +63,7 @@ check "unmount it" vfiofs_umount "$A"
 
 # vfio-bind of a device on vfio-pci already only records it: the mount,
 # watching the records, takes it.
-check_not "$d is not in the default mount" test -e "$M/$d"
+check_errno "$d is not in the default mount" ENOENT stat "$M/$d"
 check "vfio-bind $d (on vfio-pci already)" vfio-bind "$d"
 check "vfio-bind records it" test -e "/run/vfio-bind/$d"
 check "the default mount takes it" wait_path "$M/$d/vendor" 1

@@ -29,7 +29,7 @@ check_eq "e1000e rom size is 262144" 262144 "$(stat -c %s "$M/$E1000E/rom")"
 check_eq "e1000e rom starts with the 55 aa signature" aa55 "$(rd "$M/$E1000E/rom" 0 2)"
 check_eq "e1000e rom read at the end gives 0 bytes" 0 "$(nbytes "$M/$E1000E/rom" 262144 4)"
 check_eq "e1000e rom read crossing the end is short" 2 "$(nbytes "$M/$E1000E/rom" 262142 4)"
-check_not "e1000e rom cannot be written" wr "$M/$E1000E/rom" 0 '\0'
+check_errno "e1000e rom cannot be written" EACCES wr "$M/$E1000E/rom" 0 '\0'
 
 # edu (BAR0): ID and liveness registers.
 f=$M/$EDU/bar0

@@ -88,8 +88,7 @@ if check "mount with -d" wait_mount /tmp/bulkd 1; then
 		test "$w" -gt 261120
 	check "unmount it" timeout 10 umount /tmp/bulkd
 fi
-i=0
-while kill -0 "$dpid" 2>/dev/null && [ $i -lt $((100 * SLOW)) ]; do sleep 0.1; i=$((i + 1)); done
+wait_for gone "$dpid"
 kill -KILL "$dpid" 2>/dev/null
 
 if check "mount -o nommap,bulk_width=8" vfiofs_mount "$M" -o nommap,bulk_width=8; then

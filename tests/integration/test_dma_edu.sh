@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 if [ "$VFIOFS_IOMMU" = none ]; then
-	echo "  no IOMMU: skipped (the IOMMU-fault and IOVA checks (test_dma_noiommu runs edu-dma.sh with physical addresses))"
+	skip "no IOMMU: the IOMMU-fault and IOVA checks (test_dma_noiommu runs edu-dma.sh with physical addresses)"
 	finish
 fi
 

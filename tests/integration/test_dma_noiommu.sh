@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_mount
 if [ "$VFIOFS_IOMMU" != none ]; then
-	echo "  an IOMMU is there: nothing to do (test_dma, test_dma_edu)"
+	skip "an IOMMU is there: nothing to do (test_dma, test_dma_edu)"
 	finish
 fi
 

@@ -26,7 +26,7 @@ for d in $ALL_DEVS; do
 done
 
 # Read-only text: a write is refused.
-check_not "vendor cannot be written" put 0x1 "$M/$EDU/vendor"
+check_errno "vendor cannot be written" EACCES put 0x1 "$M/$EDU/vendor"
 check_text "vendor unchanged" "$M/$EDU/vendor" 0x1234
 
 finish

@@ -15,7 +15,7 @@ MODDIR=/lib/modules/vfiofs
 S=/sys/bus/pci/devices
 MNT=/tmp/inuse.mnt
 if ! grep -qx 'nvme.ko' "$MODDIR/modules.extra" 2>/dev/null; then
-	pass "skipped: this kernel has no nvme module for the bed (modules.extra)"
+	skip "this kernel has no nvme module for the bed (modules.extra)"
 	finish
 fi
 for m in $(cat "$MODDIR/modules.extra"); do
@@ -154,7 +154,10 @@ check "the mount takes it" wait_path "$M/$E1000E/vendor" 1
 vfio-bind --status >"$LIB_TMP/status" 2>&1
 check_eq "--status exits 0" 0 $?
 sed 's/^/    | /' "$LIB_TMP/status"
-check "sorted by address" sh -c "cut -d' ' -f1 '$LIB_TMP/status' | sort -c"
+cut -d' ' -f1 "$LIB_TMP/status" >"$LIB_TMP/addrs"
+check "at least the bed's 5 endpoints and the serial port" \
+	test "$(wc -l <"$LIB_TMP/addrs")" -ge 6
+check "sorted by address" sort -c "$LIB_TMP/addrs"
 check "the edu line: on vfio-pci, held by the mount" sh -c \
 	"grep '^$EDU ' '$LIB_TMP/status' | grep 'driver=vfio-pci' | grep -q 'vfiofs:$M'"
 check_not "no bridge (the root port 00:06.0)" grep -q '^0000:00:06.0 ' "$LIB_TMP/status"

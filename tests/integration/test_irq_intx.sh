@@ -50,7 +50,7 @@ check_errno "unmask takes only 1" EINVAL put 0 "$v/unmask"
 
 check "back to msi" put msi "$d/irq/mode"
 check_eq "INTX_DISABLE is set again" 1024 $(($(cmd) & 0x400))
-check_not "no unmask file under MSI" test -e "$v/unmask"
+check_errno "no unmask file under MSI" ENOENT stat "$v/unmask"
 check_not "the INTx line is gone" grep -qE " vfio-intx\($EDU\)\$" /proc/interrupts
 # MSI works again after the round trip.
 head -n1 "$v/events" >"$LIB_TMP/head" 2>&1 &

@@ -15,12 +15,7 @@ LIMIT=$((1000 * SLOW * SLOW)) # "within a second"; 9 s under valgrind (x20-50 sl
 # wait_exit PID: wait (bounded, 10 s x SLOW) for PID to end; its exit status
 # in RC, or RC=running (then it is killed).
 wait_exit() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $((100 * SLOW)) ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
+	if ! wait_for gone "$1"; then
 		kill -KILL "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
 		RC=running

@@ -23,6 +23,7 @@ pin=$!
 sleep 0.5
 check "echo intx > irq/mode while irq/$last is a working directory" put intx "$n/irq/mode"
 check_errno "irq/$last is gone" ENOENT ls "$n/irq/$last/count"
+check "the directory's holder still runs" kill -0 "$pin"
 check_eq "the held directory lists nothing" "" "$(ls "/proc/$pin/cwd/" 2>/dev/null)"
 check "unbind nvme from vfio-pci" sh -c "echo $NVME > /sys/bus/pci/drivers/vfio-pci/unbind"
 check "nvme leaves the mount" wait_path "$n" 0
@@ -34,7 +35,8 @@ check_eq "read through the open register after the FORGET" 0x010000ed \
 	"$(read -r v <&3; echo "$v")"
 check "bind nvme again" sh -c "echo $NVME > /sys/bus/pci/drivers_probe"
 check "nvme is back" wait_path "$n/vendor" 1
-check_eq "the open register reads at its end (EOF) without harm" "" "$(cat <&3)"
+out=$(cat <&3)
+check_eq "the open register reads at its end (EOF) without harm" "0:" "$?:$out"
 exec 3<&-
 check "the daemon is alive" alive
 check_text "nvme's vendor" "$n/vendor" 0x1b36

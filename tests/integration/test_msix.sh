@@ -51,7 +51,7 @@ table_read() { # BDF BAR OFFSET DESC
 	_n=$(nbytes "$M/$1/$2" "$3" 4)
 	check_eq "$4: 4 bytes read" 4 "$_n"
 	check_eq "$4: counted as one $_path read" $((_b + 1)) "$(counter "$1" "$_c")"
-	check_eq "$4: not counted on the other path" "$_ob" "$(counter "$1" "$_o")"
+	check_eq "$4: not counted on the other path" "$_ob" "$(counter "$1" "$_o" || echo missing)"
 }
 
 for db in "$NVME bar0 0" "$E1000E bar3 3"; do

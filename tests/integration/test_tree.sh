@@ -44,7 +44,7 @@ for d in $ALL_DEVS; do
 	if [ "$d" = "$E1000E" ]; then
 		check "$d (e1000e, option ROM) has rom" test -f "$M/$d/rom"
 	else
-		check_not "$d has no rom" test -e "$M/$d/rom"
+		check_errno "$d has no rom" ENOENT stat "$M/$d/rom"
 	fi
 done
 

@@ -24,6 +24,7 @@
 #include "core/sys.h"
 #include "core/text.h"
 #include "core/vfio.h"
+#include "tests/unit/fake_sysfs.h"
 
 #define CONT_FD 100
 #define GROUP_FD 101
@@ -346,28 +347,6 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	return -1;
 }
 
-static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
-{
-	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
-
-	if (fd != DEV_FD)
-		return pread(fd, buf, len, off);
-	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
-	memcpy(buf, k.cfg + (off - cfg), len);
-	return (ssize_t)len;
-}
-
-static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
-
-	if (fd != DEV_FD)
-		return pwrite(fd, buf, len, off);
-	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
-	memcpy(k.cfg + (off - cfg), buf, len);
-	return (ssize_t)len;
-}
-
 static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		       off_t off)
 {
@@ -412,14 +391,11 @@ static void mkpath(const char *fmt, const char *arg, char *out)
 
 static int group_setup(void **state)
 {
-	char p[PATH_MAX], cmd[PATH_MAX + 64];
+	char p[PATH_MAX];
 
-	strcpy(tree, "/tmp/vfiofs-dev-XXXXXX");
-	assert_non_null(mkdtemp(tree));
+	fake_tree_make(tree, sizeof(tree), "dev");
 	mkpath("/bus/pci/devices/%s", BDF, p);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s/kernel/iommu_groups/7'",
-		 p, tree);
-	assert_int_equal(system(cmd), 0);
+	fake_sh("mkdir -p '%s' '%s/kernel/iommu_groups/7'", p, tree);
 	mkpath("/bus/pci/devices/%s/iommu_group", BDF, p);
 	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", p), 0);
 	mkpath("/bus/pci/devices/%s", BDF2, p);
@@ -436,10 +412,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	return system(cmd);
+	fake_tree_remove(tree);
+	return 0;
 }
 
 static int setup(void **state)
@@ -450,18 +424,17 @@ static int setup(void **state)
 	k.cfg[0x10] = 0x04; /* BAR0: 64-bit memory */
 	k.cfg[0x18] = 0x01; /* BAR2: I/O */
 	k.cfg[0x20] = 0x00; /* BAR4: 32-bit memory */
-	fake_sys = sys_real;
+	fake_sys_init(&fake_sys, tree,
+		      (struct fake_dev){ DEV_FD,
+					 REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
+					 k.cfg });
 	fake_sys.open = fake_open;
 	fake_sys.close = fake_close;
 	fake_sys.ioctl = fake_ioctl;
-	fake_sys.pread = fake_pread;
-	fake_sys.pwrite = fake_pwrite;
 	fake_sys.mmap = fake_mmap;
 	fake_sys.munmap = fake_munmap;
 	fake_sys.sleep_ms = fake_sleep;
 	fake_sys.eventfd = fake_eventfd;
-	fake_sys.dev_root = "/fakedev";
-	fake_sys.sysfs_root = tree;
 	sys = &fake_sys;
 	return 0;
 }
@@ -913,37 +886,35 @@ static void test_no_request_irq(void **state)
 #define PF "0000:00:02.0"
 #define TOKEN "2ab74b2c-5941-4b9f-a10e-001cdeadbeef"
 
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
 /* BDF a VF of PF (bound to pf_drv), itself on vfio-pci; or a PF. */
 static void sriov_tree(const char *role, const char *pf_drv)
 {
-	sh("cd '%s/bus/pci' && rm -rf devices/" PF " devices/" BDF "/physfn "
-	   "devices/" BDF "/sriov_totalvfs devices/" BDF "/driver",
-	   tree);
+	fake_sh("cd '%s/bus/pci' && rm -rf devices/" PF " devices/" BDF
+		"/physfn devices/" BDF "/sriov_totalvfs"
+		" devices/" BDF "/driver",
+		tree);
 	if (!strcmp(role, "vf")) {
-		sh("cd '%s/bus/pci' && mkdir -p drivers/vfio-pci drivers/%s "
-		   "devices/" PF " && ln -s ../" PF " devices/" BDF "/physfn "
-		   "&& ln -s ../../drivers/vfio-pci devices/" BDF "/driver && "
-		   "ln -s ../../drivers/%s devices/" PF "/driver",
-		   tree, pf_drv, pf_drv);
+		fake_sh("cd '%s/bus/pci' && "
+			"mkdir -p drivers/vfio-pci "
+			"drivers/%s "
+			"devices/" PF " && "
+			"ln -s ../" PF " "
+			"devices/" BDF "/physfn"
+			" && "
+			"ln -s ../../drivers/vfio-pci "
+			"devices/" BDF "/driver"
+			" && "
+			"ln -s ../../drivers/%s "
+			"devices/" PF "/driver",
+			tree, pf_drv, pf_drv);
 	} else {
-		sh("cd '%s/bus/pci/devices/" BDF "' && "
-		   "ln -s ../../drivers/vfio-pci driver",
-		   tree);
+		fake_sh("cd '%s/bus/pci/devices/" BDF "' && "
+			"ln -s ../../drivers/vfio-pci driver",
+			tree);
 	}
 	if (!strcmp(role, "pf"))
-		sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
-		   tree);
+		fake_sh("echo 8 > '%s/bus/pci/devices/" BDF "/sriov_totalvfs'",
+			tree);
 }
 
 static void token_opts(struct vfio_opts *o)

@@ -25,6 +25,7 @@
 #include "core/iommufd_abi.h"
 #include "core/sys.h"
 #include "core/vfio.h"
+#include "tests/unit/fake_sysfs.h"
 
 #define CONT_FD 100
 #define GROUP_FD 101
@@ -314,36 +315,12 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
 	return -1;
 }
 
-static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
-{
-	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
-
-	if (fd != DEV_FD)
-		return pread(fd, buf, len, off);
-	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
-	memcpy(buf, k.cfg + (off - cfg), len);
-	return (ssize_t)len;
-}
-
-static ssize_t fake_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	uint64_t cfg = REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX);
-
-	if (fd != DEV_FD)
-		return pwrite(fd, buf, len, off);
-	assert_true((uint64_t)off >= cfg && (uint64_t)off + len <= cfg + 256);
-	memcpy(k.cfg + (off - cfg), buf, len);
-	return (ssize_t)len;
-}
-
-static void run(const char *fmt, ...);
-
 /* vfio-dev/vfio5 with its device number, as sysfs shows a bound device. */
 static void make_cdev_dir(void)
 {
-	run("mkdir -p '%s/bus/pci/devices/%s/vfio-dev/%s' && "
-	    "echo 511:0 >'%s/bus/pci/devices/%s/vfio-dev/%s/dev'",
-	    tree, BDF, CDEV, tree, BDF, CDEV);
+	fake_sh("mkdir -p '%s/bus/pci/devices/%s/vfio-dev/%s' && "
+		"echo 511:0 >'%s/bus/pci/devices/%s/vfio-dev/%s/dev'",
+		tree, BDF, CDEV, tree, BDF, CDEV);
 }
 
 static void fake_sleep(unsigned int ms)
@@ -394,37 +371,25 @@ static void log_take(char *buf, size_t size)
 
 /* ---- set-up: a sysfs tree with the device in group 7 ---- */
 
-static void run(const char *fmt, ...)
-{
-	char cmd[3 * PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
 static char proc[PATH_MAX + 8];
 
 /* proc/devices of the fake tree, with vfio-dev's region or without. */
 static void proc_devices(bool cdev)
 {
-	run("mkdir -p '%s' && printf 'Character devices:\\n  1 mem\\n%s"
-	    "511 vfio\\n\\nBlock devices:\\n  8 sd\\n' >'%s/devices'",
-	    proc, cdev ? "510 vfio-dev\\n" : "", proc);
+	fake_sh("mkdir -p '%s' && printf 'Character devices:\\n  1 mem\\n%s"
+		"511 vfio\\n\\nBlock devices:\\n  8 sd\\n' >'%s/devices'",
+		proc, cdev ? "510 vfio-dev\\n" : "", proc);
 }
 
 static int group_setup(void **state)
 {
-	strcpy(tree, "/tmp/vfiofs-iommufd-XXXXXX");
-	assert_non_null(mkdtemp(tree));
+	fake_tree_make(tree, sizeof(tree), "iommufd");
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	run("rm -rf '%s'", tree);
+	fake_tree_remove(tree);
 	return 0;
 }
 
@@ -441,27 +406,28 @@ static int setup(void **state)
 	k.ranges[1].start = 0xfef00000ULL;
 	k.ranges[1].last = (1ULL << 39) - 1;
 	k.alignment = PG;
-	run("rm -rf '%s'/* && mkdir -p '%s/%s/%s/vfio-dev/%s' "
-	    "'%s/%s/%s' '%s/kernel/iommu_groups/%d/devices'",
-	    tree, tree, dev, BDF, CDEV, tree, dev, OTHER, tree, GROUP);
-	run("echo 511:0 >'%s/%s/%s/vfio-dev/%s/dev'", tree, dev, BDF, CDEV);
-	run("ln -s ../../../../kernel/iommu_groups/%d '%s/%s/%s/iommu_group'",
-	    GROUP, tree, dev, BDF);
-	run("ln -s ../../drivers/vfio-pci '%s/%s/%s/driver'", tree, dev, BDF);
-	run("ln -s ../../../../bus/pci/devices/%s "
-	    "'%s/kernel/iommu_groups/%d/devices/%s' && "
-	    "ln -s ../../../../bus/pci/devices/%s "
-	    "'%s/kernel/iommu_groups/%d/devices/%s'",
-	    BDF, tree, GROUP, BDF, OTHER, tree, GROUP, OTHER);
-	fake_sys = sys_real;
+	fake_sh("rm -rf '%s'/* && mkdir -p '%s/%s/%s/vfio-dev/%s' "
+		"'%s/%s/%s' '%s/kernel/iommu_groups/%d/devices'",
+		tree, tree, dev, BDF, CDEV, tree, dev, OTHER, tree, GROUP);
+	fake_sh("echo 511:0 >'%s/%s/%s/vfio-dev/%s/dev'", tree, dev, BDF, CDEV);
+	fake_sh("ln -s ../../../../kernel/iommu_groups/%d "
+		"'%s/%s/%s/iommu_group'",
+		GROUP, tree, dev, BDF);
+	fake_sh("ln -s ../../drivers/vfio-pci '%s/%s/%s/driver'", tree, dev,
+		BDF);
+	fake_sh("ln -s ../../../../bus/pci/devices/%s "
+		"'%s/kernel/iommu_groups/%d/devices/%s' && "
+		"ln -s ../../../../bus/pci/devices/%s "
+		"'%s/kernel/iommu_groups/%d/devices/%s'",
+		BDF, tree, GROUP, BDF, OTHER, tree, GROUP, OTHER);
+	fake_sys_init(&fake_sys, tree,
+		      (struct fake_dev){ DEV_FD,
+					 REG_OFF(VFIO_PCI_CONFIG_REGION_INDEX),
+					 k.cfg });
 	fake_sys.open = fake_open;
 	fake_sys.close = fake_close;
 	fake_sys.ioctl = fake_ioctl;
-	fake_sys.pread = fake_pread;
-	fake_sys.pwrite = fake_pwrite;
 	fake_sys.sleep_ms = fake_sleep;
-	fake_sys.dev_root = "/fakedev";
-	fake_sys.sysfs_root = tree;
 	/* No proc/devices unless a test writes one: the directory decides. */
 	snprintf(proc, sizeof(proc), "%s/proc", tree);
 	fake_sys.proc_root = proc;
@@ -478,9 +444,9 @@ static int teardown(void **state)
 /* The other function of the group on a host driver: not viable. */
 static void other_on_host_driver(void)
 {
-	run("ln -s ../../../bus/pci/drivers/serial '%s/bus/pci/devices/%s/"
-	    "driver'",
-	    tree, OTHER);
+	fake_sh("ln -s ../../../bus/pci/drivers/serial '%s/bus/pci/devices/%s/"
+		"driver'",
+		tree, OTHER);
 }
 
 /* ---- mode selection ---- */
@@ -758,7 +724,7 @@ static void test_device_file_waited_for(void **state)
 	/* sysfs's vfio-dev/vfio5 shows late too (a device just bound). */
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/vfio-dev/%s", tree, BDF,
 		 CDEV);
-	run("rm -r '%s'", p);
+	fake_sh("rm -r '%s'", p);
 	k.sleeps = k.sleep_total = 0;
 	k.sysfs_appears_after = 5;
 	assert_int_equal(vfio_device_open(&c, BDF, VFIO_OPEN_WAIT_MS, &d), 0);
@@ -787,7 +753,7 @@ static void test_device_file_wait_bounded(void **state)
 
 	/* No vfio-dev in sysfs at all: a kernel without device files. */
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/vfio-dev", tree, BDF);
-	run("rm -rf '%s'", p);
+	fake_sh("rm -rf '%s'", p);
 	k.sleep_total = 0;
 	log_catch();
 	assert_int_equal(vfio_device_open(&c, BDF, 100, &d), -ENOENT);
@@ -799,7 +765,7 @@ static void test_device_file_wait_bounded(void **state)
 	/* A no-IOMMU device: vfio-dev/vfioN without a device number (which
 	 * a device being added also shows for a moment: waited for, then
 	 * said). */
-	run("mkdir -p '%s/%s'", p, CDEV);
+	fake_sh("mkdir -p '%s/%s'", p, CDEV);
 	k.sleep_total = 0;
 	log_catch();
 	assert_int_equal(vfio_device_open(&c, BDF, 100, &d), -ENODEV);

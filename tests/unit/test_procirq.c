@@ -19,6 +19,7 @@
 
 #include "core/procirq.h"
 #include "core/sys.h"
+#include "tests/unit/fake_sysfs.h"
 
 /* Two CPUs, a timer, one MSI and two MSI-X vfio vectors, an NMI line. */
 static const char interrupts[] =
@@ -44,17 +45,6 @@ static struct sys_ops tree_sys;
 static bool drop_writes; /* pwrite claims success, changes nothing */
 static int pwrite_errno; /* nonzero: pwrite fails with it */
 static int pwrites;
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
 
 /* Write text to a file of the tree (created). */
 static void put(const char *rel, const char *text)
@@ -103,24 +93,24 @@ static ssize_t tree_pwrite(int fd, const void *buf, size_t len, off_t off)
 
 static int group_setup(void **state)
 {
-	strcpy(tree, "/tmp/vfiofs-procirq-XXXXXX");
-	assert_non_null(mkdtemp(tree));
+	fake_tree_make(tree, sizeof(tree), "procirq");
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	sys = &sys_real;
-	sh("rm -rf '%s'", tree);
+	fake_tree_remove(tree);
 	return 0;
 }
 
 /* A fresh tree per test: /proc and /sys both rooted at it. */
 static int setup(void **state)
 {
-	sh("cd '%s' && rm -rf irq devices interrupts && mkdir -p irq/24 irq/25 "
-	   "devices/system/cpu",
-	   tree);
+	fake_sh("cd '%s' && rm -rf irq devices interrupts && mkdir -p irq/24 "
+		"irq/25 "
+		"devices/system/cpu",
+		tree);
 	put("interrupts", interrupts);
 	put("irq/24/smp_affinity_list", "0-1\n");
 	put("irq/25/smp_affinity_list", "0\n");
@@ -301,7 +291,7 @@ static void test_affinity_offline(void **state)
 	assert_int_equal(procirq_affinity_write(24, 0), -EINVAL);
 	assert_string_equal(get("irq/24/smp_affinity_list"), "3\n");
 	/* No online list at all: its errno. */
-	sh("rm '%s/devices/system/cpu/online'", tree);
+	fake_sh("rm '%s/devices/system/cpu/online'", tree);
 	assert_int_equal(procirq_affinity_write(24, 0), -ENOENT);
 	assert_int_equal(pwrites, 1);
 }
@@ -318,7 +308,7 @@ static void test_cpu_online(void **state)
 	assert_int_equal(procirq_cpu_online(3), 1);
 	put("devices/system/cpu/online", "garbage\n");
 	assert_int_equal(procirq_cpu_online(0), -EINVAL);
-	sh("rm '%s/devices/system/cpu/online'", tree);
+	fake_sh("rm '%s/devices/system/cpu/online'", tree);
 	assert_int_equal(procirq_cpu_online(0), -ENOENT);
 	assert_int_equal(pwrites, 0);
 }

@@ -18,51 +18,40 @@
 #include "core/sys.h"
 #include "core/sysfs.h"
 #include "core/vfio.h"
+#include "tests/unit/fake_sysfs.h"
 
 static char tree[64];
 static struct sys_ops tree_sys;
 
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
 /* A device: its directory, IOMMU group link and driver link. */
 static void add_dev(const char *bdf, int group, const char *drv)
 {
-	sh("cd '%s' && mkdir -p devices/pci0000:00/%s "
-	   "kernel/iommu_groups/%d/devices && "
-	   "ln -s ../../../devices/pci0000:00/%s bus/pci/devices/%s && "
-	   "ln -s ../../../../bus/pci/devices/%s "
-	   "kernel/iommu_groups/%d/devices/%s && "
-	   "ln -s ../../../kernel/iommu_groups/%d "
-	   "devices/pci0000:00/%s/iommu_group",
-	   tree, bdf, group, bdf, bdf, bdf, group, bdf, group, bdf);
+	fake_sh("cd '%s' && mkdir -p devices/pci0000:00/%s "
+		"kernel/iommu_groups/%d/devices && "
+		"ln -s ../../../devices/pci0000:00/%s bus/pci/devices/%s && "
+		"ln -s ../../../../bus/pci/devices/%s "
+		"kernel/iommu_groups/%d/devices/%s && "
+		"ln -s ../../../kernel/iommu_groups/%d "
+		"devices/pci0000:00/%s/iommu_group",
+		tree, bdf, group, bdf, bdf, bdf, group, bdf, group, bdf);
 	if (drv) {
-		sh("cd '%s' && mkdir -p bus/pci/drivers/%s && "
-		   "ln -s ../../../bus/pci/drivers/%s "
-		   "devices/pci0000:00/%s/driver",
-		   tree, drv, drv, bdf);
-		sh("cd '%s' && ln -s ../../../../devices/pci0000:00/%s "
-		   "bus/pci/drivers/%s/%s",
-		   tree, bdf, drv, bdf);
+		fake_sh("cd '%s' && mkdir -p bus/pci/drivers/%s && "
+			"ln -s ../../../bus/pci/drivers/%s "
+			"devices/pci0000:00/%s/driver",
+			tree, drv, drv, bdf);
+		fake_sh("cd '%s' && ln -s ../../../../devices/pci0000:00/%s "
+			"bus/pci/drivers/%s/%s",
+			tree, bdf, drv, bdf);
 	}
 }
 
 static int group_setup(void **state)
 {
-	strcpy(tree, "/tmp/vfiofs-sysfs-XXXXXX");
-	assert_non_null(mkdtemp(tree));
+	fake_tree_make(tree, sizeof(tree), "sysfs");
 	tree_sys = sys_real;
 	tree_sys.sysfs_root = tree;
 	sys = &tree_sys;
-	sh("cd '%s' && mkdir -p bus/pci/devices devices", tree);
+	fake_sh("cd '%s' && mkdir -p bus/pci/devices devices", tree);
 	add_dev("0000:00:04.0", 4, "vfio-pci");
 	add_dev("0000:00:03.0", 3, "vfio-pci");
 	add_dev("0000:00:03.1", 3, "e1000e");
@@ -79,21 +68,21 @@ static int group_setup(void **state)
 	add_dev("0000:00:09.0", 9, "vfio_pci_core");
 	add_dev("0000:00:0a.0", 9, "vfio-pci-stub");
 	add_dev("0000:00:0b.0", 9, "_vfio_pci");
-	sh("mkdir -p '%s/bus/pci/drivers/virtio_vfio_pci'", tree);
+	fake_sh("mkdir -p '%s/bus/pci/drivers/virtio_vfio_pci'", tree);
 	/* What else lives in a driver directory. */
-	sh("cd '%s/bus/pci/drivers/vfio-pci' && touch bind unbind new_id "
-	   "remove_id uevent && ln -s ../../../../module module",
-	   tree);
-	sh("printf 'flr pm\\n' > '%s/devices/pci0000:00/0000:00:03.0/"
-	   "reset_method'",
-	   tree);
+	fake_sh("cd '%s/bus/pci/drivers/vfio-pci' && touch bind unbind new_id "
+		"remove_id uevent && ln -s ../../../../module module",
+		tree);
+	fake_sh("printf 'flr pm\\n' > '%s/devices/pci0000:00/0000:00:03.0/"
+		"reset_method'",
+		tree);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	sys = &sys_real;
-	sh("rm -rf '%s'", tree);
+	fake_tree_remove(tree);
 	return 0;
 }
 
@@ -210,15 +199,15 @@ static void test_vfio_devices_once(void **state)
 	char **list;
 	int n;
 
-	sh("cd '%s' && ln -s ../../../../devices/pci0000:00/0000:00:03.0 "
-	   "bus/pci/drivers/virtio_vfio_pci/0000:00:03.0",
-	   tree);
+	fake_sh("cd '%s' && ln -s ../../../../devices/pci0000:00/0000:00:03.0 "
+		"bus/pci/drivers/virtio_vfio_pci/0000:00:03.0",
+		tree);
 	n = sysfs_vfio_devices(&list);
 	assert_int_equal(n, 8);
 	assert_string_equal(list[0], "0000:00:03.0");
 	assert_string_equal(list[1], "0000:00:04.0");
 	sysfs_free_list(list, n);
-	sh("rm '%s/bus/pci/drivers/virtio_vfio_pci/0000:00:03.0'", tree);
+	fake_sh("rm '%s/bus/pci/drivers/virtio_vfio_pci/0000:00:03.0'", tree);
 }
 
 static void test_no_vfio_driver(void **state)
@@ -298,7 +287,7 @@ static void test_read_write_file(void **state)
 
 	snprintf(path, sizeof(path), "%s/file", tree);
 	assert_int_equal(sys_write_file(path, "x", 1), -ENOENT);
-	sh("printf '0123456789' > '%s'", path);
+	fake_sh("printf '0123456789' > '%s'", path);
 	/* Truncated to the buffer, NUL-terminated. */
 	assert_int_equal(sys_read_file(path, buf, sizeof(buf)), 7);
 	assert_string_equal(buf, "0123456");

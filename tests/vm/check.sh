@@ -51,12 +51,12 @@ run_one() {
 	secs=$(($(date +%s) - start))
 	# From this run's own output (another run may rewrite the same log).
 	tr -d '\r' <"$out" >"$out.tmp" && mv "$out.tmp" "$out"
-	g=$(grep -aE "^vm-$kv: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
+	g=$(grep -aE "^vm-$kv: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" "$out" | tail -n1 || true)
 	h=$(grep -aE "^vm-$kv host: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
 	for line in "$g" "$h"; do
 		if [ -n "$line" ]; then
-			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\1/')
-			f=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\2/')
+			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/')
+			f=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/')
 		else
 			p=0 f=1
 		fi

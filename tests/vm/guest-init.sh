@@ -4,6 +4,7 @@
 # loads VFIO (and FUSE), binds the test devices to vfio-pci, mounts vfiofs at
 # /vfio and then, per `vfiofs.mode=` on the kernel command line:
 #   test   run tests/integration/test_*.sh, print "vm-<kver>: N passed, N failed"
+#          (", N skipped" after it when a test or a check was skipped)
 #   demo   run tests/integration/demo.sh
 #   shell  an interactive shell on the console
 #   bench  tests/integration/bench.sh (the FUSE floor, raw VFIO and vfiofs;
@@ -319,7 +320,7 @@ devtable
 
 case $MODE in
 test)
-	tp=0 tf=$((modfail + bindfail))
+	tp=0 tf=$((modfail + bindfail)) ts=0
 	wedged=""
 	for t in /tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
@@ -335,6 +336,7 @@ test)
 		fi
 		case " $VG_SKIP " in *" $name "*)
 			say "$name skipped under valgrind"
+			ts=$((ts + 1))
 			continue ;;
 		esac
 		# A test that left /vfio unmounted or broken gets it back.
@@ -351,10 +353,12 @@ test)
 		bounded $((${tmo:-120} * SLOW)) /tmp/out.txt sh "$t"
 		rc=$BOUNDED_RC
 		[ "$VG" = 1 ] && say "$name took $(($(cut -d. -f1 /proc/uptime) - t0)) s under valgrind"
-		line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" /tmp/out.txt | tail -n1)
+		line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" /tmp/out.txt | tail -n1)
 		if [ -n "$line" ]; then
-			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\1/')
-			f=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed/\2/')
+			p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/')
+			f=$(echo "$line" | sed 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/')
+			sk=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped$/\1/p')
+			ts=$((ts + ${sk:-0}))
 		else
 			say "$name printed no verdict (exit $rc)"
 			p=0 f=1
@@ -386,7 +390,11 @@ test)
 		[ "$VG_SEEN" -gt 0 ] || { say "valgrind: no log at all"; VG_BAD=1; }
 		tf=$((tf + VG_BAD))
 	fi
-	echo "vm-$KVER: $tp passed, $tf failed"
+	if [ "$ts" -gt 0 ]; then
+		echo "vm-$KVER: $tp passed, $tf failed, $ts skipped"
+	else
+		echo "vm-$KVER: $tp passed, $tf failed"
+	fi
 	power_off
 	;;
 demo)
