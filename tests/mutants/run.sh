@@ -16,7 +16,8 @@
 # line has a test that fails (MUTANTS_FAST=1: when the first does), survived
 # when one line's tests all pass, and an error when it does not apply or build (the
 # patch rotted: regenerate it). Prints one line a mutant and
-# "mutants: N killed, N survived, N error"; exits non-zero unless all died.
+# "mutants: N killed, N survived, N error, N not run"; exits non-zero
+# if one survived or is an error.
 # Usage: tests/mutants/run.sh [NAME...]  (NAME: a file name without .patch)
 # The VM runs take the machine's lock (/tmp/vfiofs-vm.lock) one at a time.
 set -u
@@ -26,9 +27,12 @@ MDIR=$ROOT/tests/mutants
 WORK=$ROOT/build/mutants
 TREE=$WORK/tree
 JOBS=${MUTANT_JOBS:-2}
+# MUTANTS_KINDS: the kinds of caught-by line to run (e.g. "unit host" for a
+# quick pass without the VM); lines of other kinds are listed as not run.
+KINDS=${MUTANTS_KINDS:-unit host vm}
 mkdir -p "$WORK"
 
-killed=0 survived=0 errors=0 table=""
+killed=0 survived=0 errors=0 skipped=0 table=""
 
 # scratch: a fresh copy of the tree in $TREE.
 scratch() {
@@ -111,11 +115,16 @@ one() {
 		[ -n "$lines" ] || verdict="error (no caught-by line)"
 		# One caught-by line a loop turn (here-document: no subshell).
 		# Each line must kill it (MUTANTS_FAST=1: the first that does).
-		by="" missed=""
+		by="" missed="" notrun=""
 		while IFS= read -r l; do
 			[ -n "$l" ] || continue
 			case $verdict in error*) break ;; esac
 			[ -n "$by" ] && [ "${MUTANTS_FAST:-0}" = 1 ] && break
+			case " $KINDS " in *" ${l%% *} "*) ;; *)
+				notrun="$notrun${notrun:+; }$l"
+				continue
+				;;
+			esac
 			run_tests "$l"
 			case $? in
 			0) missed="$missed${missed:+; }$l" ;;
@@ -131,13 +140,17 @@ EOF
 				verdict="survived: $missed${by:+ (killed by: $by)}"
 			elif [ -n "$by" ]; then
 				verdict="killed by: $by"
+			else
+				verdict="not run"
 			fi
+			[ -n "$notrun" ] && verdict="$verdict (not run: $notrun)"
 			;;
 		esac
 	fi
 	case $verdict in
 	killed*) killed=$((killed + 1)) ;;
 	survived*) survived=$((survived + 1)) ;;
+	not\ run*) skipped=$((skipped + 1)) ;;
 	*) errors=$((errors + 1)) ;;
 	esac
 	line=$(printf '%-28s %s\n    (%s; log %s)' "$name" "$verdict" "$what" "build/mutants/$name.log")
@@ -157,5 +170,5 @@ fi
 rm -rf "$TREE"
 echo
 echo "mutants:$table"
-echo "mutants: $killed killed, $survived survived, $errors error"
+echo "mutants: $killed killed, $survived survived, $errors error, $skipped not run"
 [ "$survived" -eq 0 ] && [ "$errors" -eq 0 ]
