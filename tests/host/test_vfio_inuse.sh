@@ -455,7 +455,7 @@ user=$me" ]; then
 	mkdir -p "$T/conf"
 	printf 'vfio-pci\nuser=%s\n' "$me" >"$T/conf/0000:00:0e.0" # on vfio-pci (the rule)
 	echo vfio-pci >"$T/conf/0000:00:04.0"                      # in use
-	echo vfio-pci >"$T/conf/0000:00:99.0"                      # absent
+	echo vfio-pci >"$T/conf/0000:00:19.0"                      # absent
 	echo vfio-pci >"$T/conf/junk"
 	echo e1000e >"$T/conf/0000:00:12.0"
 	chmod 0644 "$DV/vfio/11"
@@ -469,7 +469,7 @@ user=$me" ]; then
 	fi
 	expect_line "the one in use not taken" "$EE" "vfio-bind: 0000:00:04.0: in use: nvme0n1 is swap"
 	expect_line "and logged" "$EE" "vfio-bind: --boot: not taken: 0000:00:04.0; see above (vfio-bind --unpersist 0000:00:04.0 forgets it)"
-	expect_line "an absent one skipped" "$EE" "vfio-bind: --boot: 0000:00:99.0: persisted ($T/conf/0000:00:99.0) but not present, skipped"
+	expect_line "an absent one skipped" "$EE" "vfio-bind: --boot: 0000:00:19.0: persisted ($T/conf/0000:00:19.0) but not present, skipped"
 	expect_line "junk ignored" "$EE" "vfio-bind: --boot: $T/conf/junk: not a PCI address as sysfs names it, ignored"
 	expect_line "another driver ignored" "$EE" "vfio-bind: --boot: $T/conf/0000:00:12.0: its first line is not vfio-pci, ignored"
 	if [ "$(readlink "$P/devices/0000:00:04.0/driver")" = ../../drivers/nvme ] &&
